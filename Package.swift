@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "brake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "braked", targets: ["braked"]),
+        .executable(name: "brakectl", targets: ["brakectl"]),
+        .executable(name: "brake-bench", targets: ["brake-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .target(
+            name: "BrakeCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "BrakeRaft", swiftSettings: strict),
+        .target(
+            name: "BrakeStore",
+            dependencies: ["CLMDB", "BrakeCore", "BrakeRaft"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BrakeNode",
+            dependencies: [
+                "BrakeCore", "BrakeRaft", "BrakeStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "braked",
+            dependencies: [
+                "BrakeNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "brakectl",
+            dependencies: [
+                "BrakeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support: a deterministic many-node simulation of Raft and the registry.
+        .target(name: "BrakeSim", dependencies: ["BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "BrakeCoreTests", dependencies: ["BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
+        .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["BrakeCore"], swiftSettings: strict),
+    ]
+)
