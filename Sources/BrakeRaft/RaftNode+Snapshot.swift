@@ -1,0 +1,33 @@
+/// Log compaction and snapshot installation (§7).
+extension RaftNode {
+    /// Tells the core that the application saved a snapshot of its state at `index`: entries
+    /// through `index` leave memory, and the snapshot is what a follower gets when it needs
+    /// one of them. The shell compacts its own stored log itself.
+    ///
+    /// Throws `compacted` if `index` is at or below the current snapshot, and `unavailable` if
+    /// it is past the applied index (an unapplied state cannot be in the snapshot).
+    public mutating func compact(through index: UInt64, snapshotData: [UInt8]) throws(RaftError) {
+        guard index > log.snapshotIndex else { throw .compacted }
+        guard index <= log.applied, let entryTerm = log.term(at: index) else { throw .unavailable }
+        let metadata = SnapshotMetadata(index: index, term: entryTerm, voters: voters)
+        log.compact(Snapshot(metadata: metadata, data: snapshotData))
+    }
+
+    mutating func handleSnapshot(from peer: NodeID, _ snap: Snapshot) {
+        let index = snap.metadata.index
+        if index <= log.committed {
+            // Stale or duplicate: we already have everything it holds.
+            send(to: peer, .appendAccepted(matchIndex: log.committed))
+            return
+        }
+        if log.matchTerm(index, snap.metadata.term) {
+            // Our log already holds the snapshot's last entry, so it matches the leader through
+            // it (log matching): keep our entries and just commit.
+            log.commit(to: index)
+            send(to: peer, .appendAccepted(matchIndex: index))
+            return
+        }
+        log.restore(snap)
+        send(to: peer, .appendAccepted(matchIndex: index))
+    }
+}
