@@ -1,0 +1,89 @@
+/// The registry tables: rows written by applying committed entries, and the index of the last entry applied.
+///
+/// The rows and the applied index always change in one transaction, so after a crash the node re-applies
+/// exactly the entries after `appliedIndex()`: never one twice, never one half.
+extension BrakeStore {
+    /// Applies the row changes of committed entry `index` and records `index` as applied, atomically.
+    ///
+    /// `index` may skip ahead (after a snapshot install the next entry follows the snapshot) but must be above
+    /// the applied index: applying an entry twice is refused with `store_corrupt` and changes nothing. A key
+    /// that is empty or longer than `maxKeySize` fails with `store_invalid` and changes nothing.
+    public func applyCommitted(index: UInt64, writes: [RegistryWrite]) throws(StoreError) {
+        for write in writes { try validate(key: write.key) }
+        let tables = self.tables
+        try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
+            let applied = try Self.appliedIndex(txn.handle, tables)
+            guard index > applied else {
+                throw .corrupt("refused to apply entry \(index): entries through \(applied) are already applied")
+            }
+            for write in writes {
+                if let value = write.value {
+                    try txn.put(tables.registry, write.key, value)
+                } else {
+                    try txn.delete(tables.registry, write.key)
+                }
+            }
+            try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(index))
+        }
+    }
+
+    /// The index of the last entry whose writes are in the registry tables; 0 for a new store.
+    public func appliedIndex() throws(StoreError) -> UInt64 {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            try Self.appliedIndex(txn.handle, tables)
+        }
+    }
+
+    /// Every registry row in key order, from one consistent snapshot; the node loads its registry from these.
+    public func registryRows() throws(StoreError) -> [(key: [UInt8], value: [UInt8])] {
+        try registryRows(from: [])
+    }
+
+    /// The registry rows whose key is `>= start`, in key order, at most `limit` of them: a range scan over a
+    /// key prefix the registry laid out.
+    public func registryRows(from start: [UInt8], limit: Int = .max) throws(StoreError) -> [(key: [UInt8], value: [UInt8])] {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            var rows: [(key: [UInt8], value: [UInt8])] = []
+            guard limit > 0 else { return rows }
+            try txn.scan(tables.registry, from: start) { (key, value) throws(StoreError) in
+                rows.append((key, value))
+                return rows.count < limit
+            }
+            return rows
+        }
+    }
+
+    /// The registry row under `key`, or nil.
+    public func registryValue(for key: [UInt8]) throws(StoreError) -> [UInt8]? {
+        try validate(key: key)
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            try txn.get(tables.registry, key)
+        }
+    }
+
+    /// Replaces every registry row with `rows` and sets the applied index, in one transaction: installing a
+    /// snapshot from the leader. Either the whole new state is stored or the old one stays.
+    public func replaceRegistry(rows: [(key: [UInt8], value: [UInt8])], appliedIndex: UInt64) throws(StoreError) {
+        for row in rows { try validate(key: row.key) }
+        let tables = self.tables
+        try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
+            try txn.clear(tables.registry)
+            for row in rows { try txn.put(tables.registry, row.key, row.value) }
+            try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(appliedIndex))
+        }
+    }
+
+    static func appliedIndex(_ txn: TransactionHandle, _ tables: Tables) throws(StoreError) -> UInt64 {
+        guard let bytes = try txn.get(tables.meta, MetaKey.appliedIndex) else { return 0 }
+        return try StoreCodec.decodeIndex(bytes, what: "applied index")
+    }
+
+    private func validate(key: [UInt8]) throws(StoreError) {
+        guard !key.isEmpty, key.count <= maxKeySize else {
+            throw .invalid("a registry key has \(key.count) bytes; keys must have 1 to \(maxKeySize) bytes")
+        }
+    }
+}
