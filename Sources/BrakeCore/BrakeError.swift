@@ -1,0 +1,83 @@
+/// The one error type of Brake's core: a stable machine-readable code plus a human message.
+///
+/// Clients (brakectl, the HTTP API, scripts) branch on `code`, never on `message`, so codes are
+/// stable snake_case strings that only ever grow. `Code` is a struct rather than an enum so that new
+/// codes can be added without breaking exhaustive switches in other modules.
+public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Codable {
+    /// A stable snake_case error code.
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The snake_case string clients match on.
+        public let rawValue: String
+        /// Wraps a raw code; prefer the static members so codes stay in one list.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The raw code, so interpolating a code prints it plainly.
+        public var description: String { rawValue }
+
+        /// Bytes that are not the JSON we expect: not JSON at all, a missing or unknown field, a wrong type.
+        public static let malformedJSON = Code(rawValue: "malformed_json")
+        /// A base64 field that decodes in neither the standard nor the URL-safe alphabet.
+        public static let badBase64 = Code(rawValue: "bad_base64")
+        /// A DSSE envelope whose payloadType is not the one this operation accepts.
+        public static let wrongPayloadType = Code(rawValue: "wrong_payload_type")
+        /// A declaration envelope that carries no signature at all.
+        public static let unsigned = Code(rawValue: "unsigned")
+        /// A signature that verifies under no key of the charter and whose keyid names none.
+        public static let unknownKey = Code(rawValue: "unknown_key")
+        /// A signature that does not verify, although its keyid names a charter key.
+        public static let badSignature = Code(rawValue: "bad_signature")
+        /// A declaration for another federation than the charter's.
+        public static let wrongFederation = Code(rawValue: "wrong_federation")
+        /// A scope string that is not a valid scope path.
+        public static let invalidScope = Code(rawValue: "invalid_scope")
+        /// A motion with bad field values (times, lifetime, kind, pause id, nonce, scope of a lift).
+        public static let invalidMotion = Code(rawValue: "invalid_motion")
+        /// A new motion whose proposer did not sign it.
+        public static let proposerNotSigned = Code(rawValue: "proposer_not_signed")
+        /// A party id that the charter does not list.
+        public static let unknownParty = Code(rawValue: "unknown_party")
+        /// A motion at or past its expiry time.
+        public static let motionExpired = Code(rawValue: "motion_expired")
+        /// A motion that already passed or was superseded.
+        public static let motionClosed = Code(rawValue: "motion_closed")
+        /// A pause id that the registry does not know.
+        public static let unknownPause = Code(rawValue: "unknown_pause")
+        /// A pause that was lifted or reached its sunset.
+        public static let pauseNotInForce = Code(rawValue: "pause_not_in_force")
+        /// A trigger for a scope that a pause in force already has exactly.
+        public static let alreadyPaused = Code(rawValue: "already_paused")
+        /// A co-signature that adds no party not already recorded.
+        public static let noNewSignature = Code(rawValue: "no_new_signature")
+        /// An attestation that breaks a rule (signer, claims, evidence).
+        public static let invalidAttestation = Code(rawValue: "invalid_attestation")
+        /// A second attestation for the same pause, party and period.
+        public static let duplicateAttestation = Code(rawValue: "duplicate_attestation")
+        /// A charter that does not validate.
+        public static let invalidCharter = Code(rawValue: "invalid_charter")
+        /// A charter envelope that misses the signature of a founding party.
+        public static let charterUnsigned = Code(rawValue: "charter_unsigned")
+        /// Key material of the wrong size or shape, or a key file that does not decode.
+        public static let invalidKey = Code(rawValue: "invalid_key")
+        /// A private key file readable or writable by group or others.
+        public static let insecureKeyFile = Code(rawValue: "insecure_key_file")
+        /// A time string that is not strict RFC 3339 UTC with whole seconds.
+        public static let invalidTime = Code(rawValue: "invalid_time")
+        /// Persisted registry rows or a snapshot that do not restore (added beyond the original list).
+        public static let corruptState = Code(rawValue: "corrupt_state")
+        /// An entry index at or below the registry's applied index (added beyond the original list).
+        public static let staleIndex = Code(rawValue: "stale_index")
+    }
+
+    /// What went wrong, for programs.
+    public let code: Code
+    /// What went wrong, for people; not stable.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`, the form logs and the CLI print.
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A JSON document as a value, with one canonical serialization.
+///
+/// Every byte string that Brake signs, hashes or stores is produced by `canonicalBytes()`: object keys
+/// sorted by their UTF-8 bytes, no insignificant whitespace, integers only, minimal string escaping.
+/// That makes registry rows, snapshots and ids identical on every machine, whatever order a
+/// `Dictionary` happens to iterate in. Parsing goes through Foundation's `JSONDecoder`; numbers must
+/// be integers that fit in `Int64` (Brake has no fractional quantities).
+enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses JSON bytes; anything that is not JSON, or holds a non-integer number, is `malformed_json`.
+    static func parse(_ bytes: [UInt8], what: String) throws(BrakeError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw BrakeError(.malformedJSON, "\(what) is not valid JSON (\(Self.describe(error)))")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): return c.debugDescription
+        case DecodingError.typeMismatch(_, let c): return c.debugDescription
+        default: return "\(error)"
+        }
+    }
+
+    /// The canonical serialization: sorted keys, compact, UTF-8.
+    func canonicalBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out += Array("null".utf8)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .int(let i): out += Array(String(i).utf8)
+        case .string(let s): Self.writeString(s, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (n, item) in items.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (n, key) in keys.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                fields[key]!.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0a: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0d: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x00..<0x20:
+                out += Array("\\u00".utf8)
+                out.append(hexDigits[Int(c >> 4)])
+                out.append(hexDigits[Int(c & 0x0f)])
+            default: out.append(c)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Decodes any JSON value; used both for parsing and to bridge our types' `Codable` conformances.
+    init(from decoder: any Decoder) throws {
+        if let keyed = try? decoder.container(keyedBy: Key.self) {
+            var fields: [String: JSONValue] = [:]
+            for key in keyed.allKeys {
+                fields[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key)
+            }
+            self = .object(fields)
+        } else if var unkeyed = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !unkeyed.isAtEnd {
+                items.append(try unkeyed.decode(JSONValue.self))
+            }
+            self = .array(items)
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                self = .null
+            } else if let b = try? single.decode(Bool.self) {
+                self = .bool(b)
+            } else if let i = try? single.decode(Int64.self) {
+                self = .int(i)
+            } else if let s = try? single.decode(String.self) {
+                self = .string(s)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    in: single, debugDescription: "only integers that fit in 64 bits are accepted")
+            }
+        }
+    }
+
+    /// Encodes the value; with `JSONEncoder` and `.sortedKeys` the shape matches `canonicalBytes()`.
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+        case .bool(let b):
+            var c = encoder.singleValueContainer()
+            try c.encode(b)
+        case .int(let i):
+            var c = encoder.singleValueContainer()
+            try c.encode(i)
+        case .string(let s):
+            var c = encoder.singleValueContainer()
+            try c.encode(s)
+        case .array(let items):
+            var c = encoder.unkeyedContainer()
+            for item in items { try c.encode(item) }
+        case .object(let fields):
+            var c = encoder.container(keyedBy: Key.self)
+            for key in fields.keys.sorted() {
+                try c.encode(fields[key]!, forKey: Key(stringValue: key))
+            }
+        }
+    }
+}
+
+/// Types whose JSON form Brake defines by hand, so that signed and stored bytes are canonical and
+/// parsing is strict. Their `Codable` conformances forward to this form.
+protocol JSONConvertible {
+    /// Builds the value from JSON, rejecting missing, unknown and ill-typed fields.
+    init(json: JSONValue) throws(BrakeError)
+    /// The JSON form.
+    var json: JSONValue { get }
+}
+
+extension JSONConvertible {
+    /// Decodes through the hand-written JSON form (the body of each type's `init(from:)`).
+    static func decode(from decoder: any Decoder) throws -> Self {
+        try Self(json: JSONValue(from: decoder))
+    }
+
+    /// Canonical bytes of the JSON form.
+    var canonicalBytes: [UInt8] { json.canonicalBytes() }
+}
