@@ -162,7 +162,16 @@ extension RaftNode {
 
     mutating func handleHeartbeatResponse(from peer: NodeID, context: UInt64) {
         guard var pr = progress[peer] else { return }
-        if pr.state == .probe { pr.probeSent = false }
+        switch pr.state {
+        case .probe:
+            pr.probeSent = false  // the probe may have been lost: send another
+        case .replicate:
+            // Appends may have been lost with the window full: free one slot so the next
+            // append (rejected if there is a gap) gets the follower back on track.
+            if pr.inflights.count >= max(config.maxInflightMessages, 1) { pr.inflights.removeFirst() }
+        case .snapshot:
+            break
+        }
         if context > pr.ackedContext {
             pr.ackedContext = context
             if let sent = heartbeatSentTick[context] { pr.ackedSentTick = sent }
