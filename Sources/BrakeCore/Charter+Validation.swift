@@ -1,0 +1,99 @@
+extension Charter {
+    /// The largest duration a charter may set, so that times in milliseconds never overflow (100 years).
+    static let maxSeconds: Int64 = 100 * 366 * 86_400
+
+    /// Checks the rules every charter must follow, naming the first problem (`invalid_charter`):
+    /// a non-empty federation and party list; unique party ids, node ids and keys (a key listed twice,
+    /// by one party or two, would blur who signed); every party has a key; every node belongs to a
+    /// party; every policy has clauses, each with `atLeast >= 1`, and can be met by the parties the
+    /// charter lists (a rule nobody can meet would make a brake that cannot be pressed or released);
+    /// durations positive and below 100 years.
+    public func validate() throws(BrakeError) {
+        func fail(_ message: String) -> BrakeError { BrakeError(.invalidCharter, message) }
+        guard !federation.isEmpty else { throw fail("the federation id is empty") }
+        guard !parties.isEmpty else { throw fail("the charter lists no party") }
+
+        var partyIDs = Set<String>()
+        var keyOwners: [PublicKey: String] = [:]
+        for party in parties {
+            guard !party.id.isEmpty else { throw fail("a party has an empty id") }
+            guard partyIDs.insert(party.id).inserted else { throw fail("duplicate party id \"\(party.id)\"") }
+            guard !party.keys.isEmpty else { throw fail("party \"\(party.id)\" has no key") }
+            for key in party.keys {
+                if let owner = keyOwners[key] {
+                    throw fail(owner == party.id
+                        ? "party \"\(party.id)\" lists key \(key.keyID) twice"
+                        : "key \(key.keyID) is used by both \"\(owner)\" and \"\(party.id)\"")
+                }
+                keyOwners[key] = party.id
+            }
+        }
+
+        var nodeIDs = Set<String>()
+        for node in nodes {
+            guard !node.id.isEmpty else { throw fail("a node has an empty id") }
+            guard nodeIDs.insert(node.id).inserted else { throw fail("duplicate node id \"\(node.id)\"") }
+            guard partyIDs.contains(node.party) else { throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"") }
+            guard !node.address.isEmpty else { throw fail("node \"\(node.id)\" has no address") }
+        }
+
+        for (name, rule) in [("trigger", trigger), ("lift", lift), ("amend", amend)] {
+            guard !rule.clauses.isEmpty else { throw fail("the \(name) policy has no clause") }
+            for clause in rule.clauses where clause.atLeast < 1 {
+                throw fail("the \(name) policy has a clause with atLeast \(clause.atLeast); it must be at least 1")
+            }
+            // Clauses only ever grow easier with more signers, so a rule is satisfiable at all exactly
+            // when every party signing together satisfies it.
+            guard rule.isSatisfied(by: partyIDs, in: self) else {
+                throw fail("the \(name) policy (\(rule.summary)) cannot be met by the parties of this charter")
+            }
+        }
+
+        guard (1...Self.maxSeconds).contains(motionLifetimeSeconds) else {
+            throw fail("motionLifetimeSeconds must be between 1 and \(Self.maxSeconds)")
+        }
+        guard (1...Self.maxSeconds).contains(attestationIntervalSeconds) else {
+            throw fail("attestationIntervalSeconds must be between 1 and \(Self.maxSeconds)")
+        }
+        if let sunset = pauseSunsetSeconds, !(1...Self.maxSeconds).contains(sunset) {
+            throw fail("pauseSunsetSeconds must be null or between 1 and \(Self.maxSeconds)")
+        }
+    }
+}
+
+extension Charter: JSONConvertible {
+    init(json: JSONValue) throws(BrakeError) {
+        let f = try JSONFields(json, what: "charter", code: .invalidCharter)
+        try f.finish(known: [
+            "federation", "parties", "nodes", "policies",
+            "motionLifetimeSeconds", "attestationIntervalSeconds", "pauseSunsetSeconds",
+        ])
+        federation = try f.string("federation")
+        var parties: [Party] = []
+        for item in try f.array("parties") { parties.append(try Party(json: item)) }
+        self.parties = parties
+        var nodes: [NodeInfo] = []
+        for item in try f.array("nodes") { nodes.append(try NodeInfo(json: item)) }
+        self.nodes = nodes
+        let p = try JSONFields(f.value("policies"), what: "charter policies", code: .invalidCharter)
+        try p.finish(known: ["trigger", "lift", "amend"])
+        trigger = try PolicyRule(json: p.value("trigger"))
+        lift = try PolicyRule(json: p.value("lift"))
+        amend = try PolicyRule(json: p.value("amend"))
+        motionLifetimeSeconds = try f.int("motionLifetimeSeconds")
+        attestationIntervalSeconds = try f.int("attestationIntervalSeconds")
+        pauseSunsetSeconds = try f.nullableInt("pauseSunsetSeconds")
+    }
+
+    var json: JSONValue {
+        .object([
+            "federation": .string(federation),
+            "parties": .array(parties.map(\.json)),
+            "nodes": .array(nodes.map(\.json)),
+            "policies": .object(["trigger": trigger.json, "lift": lift.json, "amend": amend.json]),
+            "motionLifetimeSeconds": .int(motionLifetimeSeconds),
+            "attestationIntervalSeconds": .int(attestationIntervalSeconds),
+            "pauseSunsetSeconds": .int(pauseSunsetSeconds),
+        ])
+    }
+}

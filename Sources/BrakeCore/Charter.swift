@@ -1,0 +1,162 @@
+/// The federation's genesis document: who the parties are, which keys speak for them, which nodes
+/// run the log, and which policies a pause, a lift and an amendment must meet.
+///
+/// A charter travels as a DSSE envelope (`payloadType` = `Charter.payloadType`) signed by every founding
+/// party; `verify(_:)` is the only way a charter should enter a running system. The payload is JSON:
+///
+/// ```json
+/// {"federation":"brake-dev",
+///  "parties":[{"id":"lab-a","name":"Lab A","class":"lab","keys":["<b64 ed25519 pub>"]}],
+///  "nodes":[{"id":"node-1","party":"lab-a","address":"127.0.0.1:7401","tlsKey":"","checkpointKey":""}],
+///  "policies":{"trigger":{"clauses":[{"atLeast":2,"class":"any"}]},"lift":{…},"amend":{…}},
+///  "motionLifetimeSeconds":604800,"attestationIntervalSeconds":86400,"pauseSunsetSeconds":null}
+/// ```
+///
+/// Every field is required (`pauseSunsetSeconds` may be null); unknown fields are rejected. Schema and
+/// validation problems are `invalid_charter`; bytes that are not JSON at all are `malformed_json`.
+public struct Charter: Sendable, Hashable, Codable {
+    /// The payloadType of charter envelopes.
+    public static let payloadType = "application/vnd.brake.charter.v1+json"
+
+    /// The federation id; every declaration names it, so a signature cannot be replayed in another federation.
+    public var federation: String
+    /// The parties, in charter order.
+    public var parties: [Party]
+    /// The nodes, in charter order.
+    public var nodes: [NodeInfo]
+    /// What a trigger motion's signers must meet for the pause to take effect.
+    public var trigger: PolicyRule
+    /// What a lift motion's signers must meet for the pause to end.
+    public var lift: PolicyRule
+    /// What an amendment of the charter must meet.
+    public var amend: PolicyRule
+    /// The longest a motion may stay open (`expires - created`), in seconds.
+    public var motionLifetimeSeconds: Int64
+    /// How often each lab is expected to attest compliance while a pause is in force, in seconds.
+    public var attestationIntervalSeconds: Int64
+    /// If set, a pause ends by itself this many seconds after it took effect.
+    public var pauseSunsetSeconds: Int64?
+
+    /// Creates a charter; call `validate()` before using one built by hand.
+    public init(
+        federation: String, parties: [Party], nodes: [NodeInfo],
+        trigger: PolicyRule, lift: PolicyRule, amend: PolicyRule,
+        motionLifetimeSeconds: Int64, attestationIntervalSeconds: Int64, pauseSunsetSeconds: Int64? = nil
+    ) {
+        self.federation = federation
+        self.parties = parties
+        self.nodes = nodes
+        self.trigger = trigger
+        self.lift = lift
+        self.amend = amend
+        self.motionLifetimeSeconds = motionLifetimeSeconds
+        self.attestationIntervalSeconds = attestationIntervalSeconds
+        self.pauseSunsetSeconds = pauseSunsetSeconds
+    }
+
+    /// The party with this id.
+    public func party(id: String) -> Party? {
+        parties.first { $0.id == id }
+    }
+
+    /// The party that lists `key` among its keys.
+    public func party(owning key: PublicKey) -> Party? {
+        parties.first { $0.keys.contains(key) }
+    }
+
+    /// The node with this id.
+    public func node(id: String) -> NodeInfo? {
+        nodes.first { $0.id == id }
+    }
+
+    /// Every key of every party, in charter order.
+    public var allKeys: [PublicKey] { parties.flatMap(\.keys) }
+
+    /// The canonical payload (sorted keys, compact): what founding parties sign.
+    public func payloadBytes() -> [UInt8] {
+        json.canonicalBytes()
+    }
+
+    /// Hex SHA-256 of `payloadBytes()`: names this exact charter, e.g. in registry state.
+    public var id: String { Bytes.sha256Hex(payloadBytes()) }
+
+    /// An unsigned envelope of the canonical payload, ready for each founding party to sign.
+    public func unsignedEnvelope() -> Envelope {
+        Envelope(payloadType: Self.payloadType, payload: payloadBytes())
+    }
+
+    /// Parses and validates a charter payload.
+    public static func parse(payload: [UInt8]) throws(BrakeError) -> Charter {
+        let charter = try Charter(json: JSONValue.parse(payload, what: "charter"))
+        try charter.validate()
+        return charter
+    }
+
+    /// Verifies a charter envelope: payload type, parse and validation, then every signature must be by a
+    /// charter key (`unknown_key`, `bad_signature`) and every party must have signed with one of its keys
+    /// (`charter_unsigned`, naming who is missing).
+    public static func verify(_ envelope: Envelope) throws(BrakeError) -> Charter {
+        guard envelope.payloadType == payloadType else {
+            throw BrakeError(.wrongPayloadType, "expected \(payloadType), got \"\(envelope.payloadType)\"")
+        }
+        let charter = try parse(payload: envelope.payload)
+        let signed = Set(try charter.verifiedSignatures(of: envelope).map(\.party))
+        let missing = charter.parties.map(\.id).filter { !signed.contains($0) }
+        guard missing.isEmpty else {
+            throw BrakeError(.charterUnsigned, "the charter lacks the signature of \(missing.joined(separator: ", "))")
+        }
+        return charter
+    }
+
+    /// Matches every signature of `envelope` to the charter key that made it.
+    ///
+    /// The keyid hint only orders the search. A signature that verifies under no charter key fails the
+    /// whole envelope: `bad_signature` if its keyid names a charter key (a forged or corrupted
+    /// signature), `unknown_key` otherwise (a stranger's key). Results keep envelope order and may name a
+    /// party more than once; use `VerifiedSignature.distinctParties` to count.
+    public func verifiedSignatures(of envelope: Envelope) throws(BrakeError) -> [VerifiedSignature] {
+        let keys = allKeys
+        var out: [VerifiedSignature] = []
+        for (n, signature) in envelope.signatures.enumerated() {
+            guard let key = envelope.signer(of: signature, among: keys), let party = party(owning: key) else {
+                if let hint = signature.keyID, keys.contains(where: { $0.keyID == hint }) {
+                    throw BrakeError(.badSignature, "signature \(n + 1) does not verify under key \(hint)")
+                }
+                throw BrakeError(.unknownKey, "signature \(n + 1) is by no key of the charter (keyid \(signature.keyID ?? "absent"))")
+            }
+            out.append(VerifiedSignature(party: party.id, key: key, signature: signature))
+        }
+        return out
+    }
+
+    /// Decodes the payload JSON form (and validates it).
+    public init(from decoder: any Decoder) throws {
+        self = try Self.decode(from: decoder)
+        try validate()
+    }
+    /// Encodes the payload JSON form.
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+}
+
+/// A signature matched to the charter key that made it.
+public struct VerifiedSignature: Sendable, Hashable {
+    /// The party owning the key.
+    public var party: String
+    /// The key that verified the signature.
+    public var key: PublicKey
+    /// The signature as it appeared in the envelope.
+    public var signature: EnvelopeSignature
+
+    /// Creates a verified signature.
+    public init(party: String, key: PublicKey, signature: EnvelopeSignature) {
+        self.party = party
+        self.key = key
+        self.signature = signature
+    }
+
+    /// The first signature of each party, in order: how the registry counts and merges signatures.
+    public static func distinctParties(_ signatures: [VerifiedSignature]) -> [VerifiedSignature] {
+        var seen = Set<String>()
+        return signatures.filter { seen.insert($0.party).inserted }
+    }
+}

@@ -1,0 +1,173 @@
+import BrakeCore
+import Foundation
+import Testing
+
+/// The development federation used across the tests: seeds 1, 2, 3 for lab-a, lab-b, gov-a.
+let dev = try! DevFederation.make(seeds: [seed(1), seed(2), seed(3)], nodeAddress: "127.0.0.1:7401")
+
+/// The signing key of a dev party.
+func devKey(_ party: String) -> SigningKey {
+    dev.keys.first { $0.party == party }!.key
+}
+
+@Suite("Charter")
+struct CharterTests {
+    @Test func devFederationVerifies() throws {
+        let charter = try Charter.verify(dev.envelope)
+        #expect(charter == dev.charter)
+        #expect(charter.parties.map(\.id) == ["lab-a", "lab-b", "gov-a"])
+        #expect(charter.lift.summary == "at least 2 parties of any class and at least 1 government")
+        #expect(charter.trigger.summary == "at least 2 parties of any class")
+        #expect(charter.party(owning: devKey("gov-a").publicKey)?.id == "gov-a")
+        #expect(charter.id.count == 64)
+        // The payload is canonical: parsing and re-encoding gives the same bytes.
+        #expect(try Charter.parse(payload: dev.envelope.payload).payloadBytes() == dev.envelope.payload)
+    }
+
+    @Test func payloadFormat() throws {
+        let text = String(decoding: dev.charter.payloadBytes(), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"attestationIntervalSeconds":86400,"federation":"brake-dev","motionLifetimeSeconds":604800,"nodes":[{"address":"127.0.0.1:7401","checkpointKey":"","id":"node-1","party":"lab-a","tlsKey":""}],"parties":[{"class":"lab","id":"lab-a","keys":[""#))
+        #expect(text.contains(#""pauseSunsetSeconds":null,"policies":{"amend":{"clauses":[{"atLeast":3,"class":"any"}]},"lift":{"clauses":[{"atLeast":2,"class":"any"},{"atLeast":1,"class":"government"}]}"#))
+    }
+
+    /// Each broken charter is rejected with a message naming its problem.
+    @Test(arguments: [
+        ("duplicate party", "duplicate party id \"lab-a\""),
+        ("duplicate node", "duplicate node id \"node-1\""),
+        ("shared key", "is used by both \"lab-a\" and \"lab-b\""),
+        ("key twice", "lists key"),
+        ("node of unknown party", "unknown party \"lab-z\""),
+        ("impossible rule", "cannot be met"),
+        ("zero clause", "atLeast 0"),
+        ("no clause", "has no clause"),
+        ("empty federation", "federation id is empty"),
+        ("no party", "no party"),
+        ("zero lifetime", "motionLifetimeSeconds"),
+    ])
+    func validationNamesTheProblem(problem: String, expected: String) {
+        var c = dev.charter
+        switch problem {
+        case "duplicate party": c.parties[1].id = "lab-a"
+        case "duplicate node": c.nodes.append(c.nodes[0])
+        case "shared key": c.parties[1].keys = c.parties[0].keys
+        case "key twice": c.parties[0].keys += c.parties[0].keys
+        case "node of unknown party": c.nodes[0].party = "lab-z"
+        case "impossible rule": c.lift.clauses[1] = PolicyClause(atLeast: 2, partyClass: .government)
+        case "zero clause": c.trigger.clauses[0].atLeast = 0
+        case "no clause": c.amend.clauses = []
+        case "empty federation": c.federation = ""
+        case "no party": c.parties = []; c.nodes = []
+        case "zero lifetime": c.motionLifetimeSeconds = 0
+        default: Issue.record("unknown case")
+        }
+        let error = brakeError { () throws(BrakeError) in try c.validate() }
+        #expect(error?.code == .invalidCharter)
+        #expect(error?.message.contains(expected) == true, "\(String(describing: error))")
+        // The same problem is caught when parsing the payload.
+        let parsed = brakeError { () throws(BrakeError) in try Charter.parse(payload: c.payloadBytes()) }
+        #expect(parsed?.code == .invalidCharter)
+    }
+
+    @Test func unknownClassIsNamed() {
+        let text = String(decoding: dev.charter.payloadBytes(), as: UTF8.self)
+            .replacingOccurrences(of: #""class":"government""#, with: #""class":"regulator""#)
+        let error = brakeError { () throws(BrakeError) in try Charter.parse(payload: utf8(text)) }
+        #expect(error?.code == .invalidCharter)
+        #expect(error?.message.contains("unknown class \"regulator\"") == true)
+    }
+
+    @Test(arguments: [
+        (#"{"federation":"x"}"#, "invalid_charter"),
+        ("not json", "malformed_json"),
+    ])
+    func malformedPayloads(text: String, code: String) {
+        #expect(brakeError { () throws(BrakeError) in try Charter.parse(payload: utf8(text)) }?.code.rawValue == code)
+    }
+
+    @Test func missingFoundingSignatureIsNamed() {
+        var envelope = dev.charter.unsignedEnvelope().signed(with: devKey("lab-a")).signed(with: devKey("gov-a"))
+        let error = brakeError { () throws(BrakeError) in try Charter.verify(envelope) }
+        #expect(error?.code == .charterUnsigned)
+        #expect(error?.message.contains("lab-b") == true)
+        #expect(error?.message.contains("lab-a") == false)
+
+        // Two signatures by lab-a do not stand in for lab-b.
+        envelope = envelope.signed(with: devKey("lab-a"))
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(envelope) }?.code == .charterUnsigned)
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(dev.charter.unsignedEnvelope()) }?.code == .charterUnsigned)
+    }
+
+    @Test func foreignAndBadSignatures() throws {
+        let stranger = try SigningKey(seed: seed(99))
+        let foreign = dev.envelope.signed(with: stranger)
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(foreign) }?.code == .unknownKey)
+
+        var bad = dev.envelope
+        bad.signatures[1].sig[0] ^= 1
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(bad) }?.code == .badSignature)
+
+        // A wrong keyid hint is harmless: verification tries every key.
+        var misHinted = dev.envelope
+        misHinted.signatures[0].keyID = devKey("gov-a").publicKey.keyID
+        misHinted.signatures[1].keyID = nil
+        #expect(try Charter.verify(misHinted) == dev.charter)
+
+        var retyped = dev.envelope
+        retyped.payloadType = "application/json"
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(retyped) }?.code == .wrongPayloadType)
+    }
+}
+
+@Suite("Policy counting")
+struct PolicyTests {
+    /// A charter with two labs, two governments and an observer; lab-a has two keys.
+    static let charter: Charter = {
+        func party(_ id: String, _ c: PartyClass, _ seeds: [UInt8]) -> Party {
+            Party(id: id, name: id, partyClass: c, keys: seeds.map { try! SigningKey(seed: seed($0)).publicKey })
+        }
+        return Charter(
+            federation: "f",
+            parties: [party("lab-a", .lab, [1, 11]), party("lab-b", .lab, [2]), party("gov-a", .government, [3]),
+                      party("gov-b", .government, [4]), party("obs", .observer, [5])],
+            nodes: [],
+            trigger: PolicyRule(clauses: [PolicyClause(atLeast: 2)]),
+            lift: PolicyRule(clauses: [PolicyClause(atLeast: 3), PolicyClause(atLeast: 2, partyClass: .government)]),
+            amend: PolicyRule(clauses: [PolicyClause(atLeast: 1, partyClass: .lab), PolicyClause(atLeast: 1, partyClass: .government)]),
+            motionLifetimeSeconds: 60, attestationIntervalSeconds: 60)
+    }()
+
+    @Test(arguments: [
+        // (rule, parties, satisfied)
+        ("trigger", ["lab-a"], false),
+        ("trigger", ["lab-a", "lab-a"], false),
+        ("trigger", ["lab-a", "obs"], true),
+        ("trigger", ["lab-a", "nobody"], false),
+        ("lift", ["lab-a", "lab-b", "gov-a"], false),
+        ("lift", ["lab-a", "gov-b", "gov-a"], true),
+        ("lift", ["gov-a", "gov-b"], false),
+        ("amend", ["lab-b", "gov-b"], true),
+        ("amend", ["lab-a", "lab-b", "obs"], false),
+    ])
+    func clauses(rule: String, parties: [String], satisfied: Bool) throws {
+        let c = Self.charter
+        try c.validate()
+        let r = rule == "trigger" ? c.trigger : rule == "lift" ? c.lift : c.amend
+        #expect(r.isSatisfied(by: Set(parties), in: c) == satisfied)
+    }
+
+    /// Signatures count per party: lab-a signing twice, or with both of its keys, is one party.
+    @Test func twoKeysOfOnePartyCountOnce() throws {
+        let c = Self.charter
+        let envelope = Envelope(payloadType: "t", payload: utf8("x"))
+            .signed(with: try SigningKey(seed: seed(1)))
+            .signed(with: try SigningKey(seed: seed(11)))
+            .signed(with: try SigningKey(seed: seed(1)))
+        let verified = try c.verifiedSignatures(of: envelope)
+        #expect(verified.map(\.party) == ["lab-a", "lab-a", "lab-a"])
+        let distinct = VerifiedSignature.distinctParties(verified)
+        #expect(distinct.count == 1)
+        #expect(!c.trigger.isSatisfied(by: Set(distinct.map(\.party)), in: c))
+        let withObserver = try c.verifiedSignatures(of: envelope.signed(with: try SigningKey(seed: seed(5))))
+        #expect(c.trigger.isSatisfied(by: Set(withObserver.map(\.party)), in: c))
+    }
+}
