@@ -1,5 +1,13 @@
 import CLMDB
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One LMDB environment (a directory holding `data.mdb` and `lock.mdb`) with closure-scoped transactions and
 /// a map that grows on demand.
 ///
@@ -146,6 +154,13 @@ package final class LMDBEnvironment: @unchecked Sendable {
         }
         // mdb_txn_commit frees the transaction whatever it returns.
         let commit = mdb_txn_commit(pointer)
+        if commit == ENOSPC || commit == EDQUOT {
+            // A failed commit never reaches the meta page, so the previous state is what stays on disk.
+            let cause = StoreError(lmdb: commit, context: "commit in \(path)")
+            throw StoreError(
+                .full, "the disk holding \(path) is full; the write was rolled back and earlier data is intact "
+                    + "(\(cause.message))", status: commit)
+        }
         guard commit == MDB_SUCCESS else {
             throw StoreError(lmdb: commit, context: "commit in \(path)")
         }
