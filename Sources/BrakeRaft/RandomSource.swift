@@ -7,7 +7,7 @@ public protocol RandomSource: Sendable {
 
 /// A small, fast, seedable generator (SplitMix64, Steele et al. 2014). Not cryptographic: it
 /// only spreads election timeouts.
-public struct SplitMix64: RandomSource {
+public struct SplitMix64: RandomSource, RandomNumberGenerator {
     private var state: UInt64
 
     /// Creates a generator; equal seeds give equal sequences.
@@ -23,6 +23,10 @@ public struct SplitMix64: RandomSource {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// `RandomNumberGenerator` conformance, so tests and simulations can use the standard
+    /// library's random APIs with a seeded generator.
+    public mutating func next() -> UInt64 { nextUInt64() }
 
     /// Returns a value in `0..<upperBound` (0 if `upperBound` is not positive).
     public mutating func next(upperBound: Int) -> Int {

@@ -17,6 +17,12 @@ struct Disk {
             entries.append(contentsOf: ready.entries)
         }
     }
+
+    /// The shell's half of compaction: the snapshot replaces the entries it covers.
+    mutating func compact(_ snap: Snapshot) {
+        snapshot = snap
+        entries.removeAll { $0.index <= snap.metadata.index }
+    }
 }
 
 /// A tiny in-test router: several `RaftNode` values, a FIFO network, crashes and partitions.
@@ -73,6 +79,13 @@ struct Cluster {
             entries: log.map { Entry(term: $0.term, index: $0.index, data: [UInt8($0.index)]) })
         start(id, applied: commit)
         applied[id] = disks[id]!.entries.filter { $0.index <= commit }
+    }
+
+    /// The application snapshots its state at `index` and both core and disk compact.
+    mutating func compact(_ id: NodeID, through index: UInt64) {
+        let state = Array("state@\(index)".utf8)
+        guard (try? nodes[id]!.compact(through: index, snapshotData: state)) != nil else { return }
+        disks[id]!.compact(nodes[id]!.snapshot!)
     }
 
     mutating func crash(_ id: NodeID) {

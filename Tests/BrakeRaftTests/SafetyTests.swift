@@ -152,3 +152,18 @@ extension Cluster {
         drain()
     }
 }
+
+@Suite struct VoteSwitchTests {
+    /// The `grantVotesIgnoringLog` switch makes a voter elect a candidate that lacks entries.
+    @Test(arguments: [false, true])
+    func staleCandidateWinsOnlyWithTheSwitch(switchOn: Bool) {
+        var cluster = Cluster(["a", "b", "c"]) { $0.preVote = false }
+        cluster.load("a", term: 2, commit: 2, log: [(1, 1), (2, 2)])
+        cluster.load("b", term: 2, commit: 1, log: [(1, 1)])
+        cluster.load("c", term: 2, commit: 2, log: [(1, 1), (2, 2)])
+        cluster["c"].testing.grantVotesIgnoringLog = switchOn
+        cluster.isolated = ["a"]
+        cluster.campaign("b")
+        #expect((cluster["b"].role == .leader) == switchOn)
+    }
+}
