@@ -31,8 +31,14 @@ extension RaftNode {
             answerRead(requestID: requestID, from: origin, index: log.committed)
             return
         }
+        // The heartbeat round that confirms this read goes out with the next `ready()`, so
+        // all reads that arrive in between share one round.
         pendingReads.append(PendingRead(requestID: requestID, from: origin, index: log.committed, context: heartbeatContext + 1))
-        broadcastHeartbeat()
+    }
+
+    /// Whether reads wait for a heartbeat round that has not been sent yet.
+    var readRoundDue: Bool {
+        role == .leader && (pendingReads.last?.context ?? 0) > heartbeatContext
     }
 
     mutating func releaseReadsAwaitingCommit() {

@@ -195,7 +195,7 @@ public struct RaftNode: Sendable {
 
     /// Whether `ready()` has anything to return.
     public var hasReady: Bool {
-        !messages.isEmpty || !readStates.isEmpty || log.hasUnstable || log.hasCommittedToApply
+        !messages.isEmpty || !readStates.isEmpty || readRoundDue || log.hasUnstable || log.hasCommittedToApply
             || hardState != reportedHardState || softState != reportedSoftState
     }
 
@@ -204,6 +204,7 @@ public struct RaftNode: Sendable {
     /// returned entries persisted and the returned committed entries applied.
     public mutating func ready() -> Ready {
         var ready = Ready()
+        if readRoundDue { broadcastHeartbeat() }
         let hard = hardState
         if hard != reportedHardState {
             ready.hardState = hard

@@ -20,6 +20,21 @@ import Testing
         #expect(cluster.readStates["a"] == [ReadState(requestID: 7, index: commit), ReadState(requestID: 8, index: commit)])
     }
 
+    /// Reads that arrive between two `ready()` calls share one heartbeat round.
+    @Test func readsShareAHeartbeatRound() {
+        var cluster = Cluster(["a", "b", "c"])
+        cluster.campaign("a")
+        for id in 1...5 as ClosedRange<UInt64> { cluster["a"].readIndex(requestID: id) }
+        let heartbeats = cluster["a"].ready().messages.filter {
+            if case .heartbeat = $0.kind { return true }
+            return false
+        }
+        #expect(heartbeats.count == 2)  // one per follower
+        cluster.network.append(contentsOf: heartbeats)
+        cluster.deliver()
+        #expect(cluster.readStates["a"]?.map(\.requestID) == [1, 2, 3, 4, 5])
+    }
+
     /// A follower forwards the request to the leader and gets the read state back.
     @Test func followerReadIsForwardedToTheLeader() {
         var cluster = Cluster(["a", "b", "c"])
