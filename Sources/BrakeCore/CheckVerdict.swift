@@ -1,0 +1,53 @@
+/// The answer to "may I run work of this scope?": what `brakectl check` turns into an exit code.
+public struct CheckVerdict: Sendable, Hashable, Codable {
+    /// The three answers.
+    public enum Verdict: String, Sendable, Hashable, Codable {
+        /// No pause in force covers the scope.
+        case clear
+        /// At least one pause in force covers the scope.
+        case paused
+        /// The node cannot tell (stale, no quorum); decided by the node, never by the registry.
+        case unknown
+    }
+
+    /// The answer.
+    public var verdict: Verdict
+    /// The scope asked about.
+    public var scope: Scope
+    /// The pauses in force that cover the scope, oldest first.
+    public var pauses: [Pause]
+    /// Why: the covering pauses' reasons, or why the verdict is unknown.
+    public var reason: String?
+
+    /// Creates a verdict.
+    public init(verdict: Verdict, scope: Scope, pauses: [Pause] = [], reason: String? = nil) {
+        self.verdict = verdict
+        self.scope = scope
+        self.pauses = pauses
+        self.reason = reason
+    }
+}
+
+/// One line of the compliance view: a party's attestations for a pause in force.
+public struct ComplianceRow: Sendable, Hashable, Codable {
+    /// The pause.
+    public var pauseID: String
+    /// The party.
+    public var party: String
+    /// The period of its latest attestation for this pause.
+    public var lastPeriod: String?
+    /// The effective time its latest attestation was recorded.
+    public var lastAttested: Millis?
+    /// Whether a lab has let more than the charter's attestation interval pass since its last
+    /// attestation (or, if none, since the pause took effect). Only labs are expected to attest.
+    public var overdue: Bool
+
+    /// Creates a row.
+    public init(pauseID: String, party: String, lastPeriod: String?, lastAttested: Millis?, overdue: Bool) {
+        self.pauseID = pauseID
+        self.party = party
+        self.lastPeriod = lastPeriod
+        self.lastAttested = lastAttested
+        self.overdue = overdue
+    }
+}

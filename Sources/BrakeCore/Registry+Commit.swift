@@ -1,0 +1,87 @@
+extension Registry {
+    /// Writes a validated submission into the state at `index` and effective time `now`, then lets a
+    /// motion pass if its policy is met. Returns the receipt.
+    mutating func commit(_ v: Validated, index: UInt64, at now: Millis, changes: inout Changes) -> DeclarationReceipt {
+        let newSignatures = v.newSignatures.map { EnvelopeSignature(keyID: $0.key.keyID, sig: $0.signature.sig) }
+        let newSigners = v.newSignatures.map { SignerRecord(party: $0.party, keyID: $0.key.keyID, index: index, time: now) }
+        switch v.kind {
+        case .motion(let motion, let existing):
+            var record: MotionRecord
+            if let existing {
+                record = existing
+                record.envelope.signatures += newSignatures
+                record.signers += newSigners
+            } else {
+                record = MotionRecord(
+                    id: v.id, motion: motion, payload: v.envelope.payload,
+                    envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
+                    signers: newSigners, state: .open, openedAt: index,
+                    pauseID: motion.kind == .lift ? motion.pause : nil)
+                changes.events.append(.motionOpened(id: v.id, index: index))
+            }
+            for signer in newSigners {
+                changes.events.append(.motionSigned(id: v.id, party: signer.party, index: index))
+            }
+            motionsByID[v.id] = record
+            changes.touch(.motion(v.id))
+            if now < motion.expires, policy(for: motion.kind).isSatisfied(by: Set(record.signerParties), in: charter) {
+                pass(v.id, index: index, at: now, changes: &changes)
+            }
+            let final = motionsByID[v.id] ?? record
+            return DeclarationReceipt(id: v.id, kind: "motion", state: final.state.rawValue, signers: final.signerParties, index: index)
+
+        case .attestation(let attestation):
+            let record = AttestationRecord(
+                id: v.id, attestation: attestation,
+                envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
+                signers: newSigners.map(\.party), index: index, time: now)
+            attestationsByID[v.id] = record
+            changes.touch(.attestation(v.id))
+            changes.events.append(.attestationRecorded(
+                pauseID: attestation.pause, party: attestation.party, period: attestation.period, index: index))
+            return DeclarationReceipt(id: v.id, kind: "attestation", state: nil, signers: record.signers, index: index)
+        }
+    }
+
+    /// Marks motion `id` passed and carries out its effect: a new pause, or a lift.
+    private mutating func pass(_ id: String, index: UInt64, at now: Millis, changes: inout Changes) {
+        guard var record = motionsByID[id] else { return }
+        record.state = .passed
+        record.passedAt = index
+        record.closedAt = index
+        changes.events.append(.motionPassed(id: id, index: index))
+        let motion = record.motion
+        switch motion.kind {
+        case .trigger:
+            record.pauseID = id
+            let pause = Pause(
+                id: id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
+                signers: record.signerParties, sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
+            pausesByID[id] = pause
+            changes.touch(.pause(id))
+            changes.events.append(.pauseInForce(pauseID: id, scope: motion.scope, index: index))
+            motionsByID[id] = record
+            supersede(where: { $0.motion.kind == .trigger && $0.motion.scope == motion.scope }, index: index, changes: &changes)
+        case .lift:
+            guard let pauseID = motion.pause, var pause = pausesByID[pauseID] else { return }
+            pause.liftedAt = index
+            pause.liftedBy = id
+            pause.liftedTime = now
+            pausesByID[pauseID] = pause
+            changes.touch(.pause(pauseID))
+            changes.events.append(.pauseLifted(pauseID: pauseID, scope: pause.scope, index: index))
+            motionsByID[id] = record
+            supersede(where: { $0.motion.kind == .lift && $0.motion.pause == pauseID }, index: index, changes: &changes)
+        }
+    }
+
+    /// Closes every other open motion matching `predicate` as superseded.
+    private mutating func supersede(where predicate: (MotionRecord) -> Bool, index: UInt64, changes: inout Changes) {
+        for record in motions where record.state == .open && predicate(record) {
+            motionsByID[record.id]?.state = .superseded
+            motionsByID[record.id]?.closedAt = index
+            changes.touch(.motion(record.id))
+            changes.events.append(.motionSuperseded(id: record.id, index: index))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+extension Registry {
+    /// The canonical JSON of one row (sorted keys), or nil if there is no such record. The meta row is
+    /// `{"appliedIndex":N,"charter":"<charter id>","lastTime":T}`; the others are the records' JSON forms.
+    public func row(for key: RegistryKey) -> [UInt8]? {
+        switch key {
+        case .meta: metaJSON.canonicalBytes()
+        case .motion(let id): motionsByID[id]?.json.canonicalBytes()
+        case .pause(let id): pausesByID[id]?.json.canonicalBytes()
+        case .attestation(let id): attestationsByID[id]?.json.canonicalBytes()
+        }
+    }
+
+    /// Every row, sorted by key bytes: what a store holds for this state.
+    public var rows: [(key: RegistryKey, value: [UInt8])] {
+        let keys: [RegistryKey] = [.meta] + motionsByID.keys.map { .motion($0) } + pausesByID.keys.map { .pause($0) }
+            + attestationsByID.keys.map { .attestation($0) }
+        return keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.compactMap { key in
+            row(for: key).map { (key, $0) }
+        }
+    }
+
+    /// Restores a registry from stored rows, in any order. No rows at all is an empty registry;
+    /// otherwise the meta row must be present and name this charter. Problems are `corrupt_state`.
+    public init(charter: Charter, rows: [(key: RegistryKey, value: [UInt8])]) throws(BrakeError) {
+        self.init(charter: charter)
+        guard !rows.isEmpty else { return }
+        var sawMeta = false
+        for (key, value) in rows {
+            do throws(BrakeError) {
+                let json = try JSONValue.parse(value, what: "row \(key)")
+                switch key {
+                case .meta:
+                    try restoreMeta(json)
+                    sawMeta = true
+                case .motion(let id):
+                    let record = try MotionRecord(json: json)
+                    guard record.id == id else { throw BrakeError(.corruptState, "holds motion \(record.id)") }
+                    motionsByID[id] = record
+                case .pause(let id):
+                    let pause = try Pause(json: json)
+                    guard pause.id == id else { throw BrakeError(.corruptState, "holds pause \(pause.id)") }
+                    pausesByID[id] = pause
+                case .attestation(let id):
+                    let record = try AttestationRecord(json: json)
+                    guard record.id == id else { throw BrakeError(.corruptState, "holds attestation \(record.id)") }
+                    attestationsByID[id] = record
+                }
+            } catch {
+                throw BrakeError(.corruptState, "row \(key): \(error.message)")
+            }
+        }
+        guard sawMeta else { throw BrakeError(.corruptState, "the registry rows have no meta row") }
+    }
+
+    /// The whole state as canonical JSON, for Raft snapshots:
+    /// `{"attestations":[…],"meta":{…},"motions":[…],"pauses":[…]}`, each list sorted by id.
+    public func snapshot() -> [UInt8] {
+        func sorted<T: JSONConvertible>(_ d: [String: T]) -> JSONValue {
+            .array(d.keys.sorted().map { d[$0]!.json })
+        }
+        return JSONValue.object([
+            "meta": metaJSON, "motions": sorted(motionsByID), "pauses": sorted(pausesByID),
+            "attestations": sorted(attestationsByID),
+        ]).canonicalBytes()
+    }
+
+    /// Restores a registry from `snapshot()` bytes (`corrupt_state` if they do not decode or name
+    /// another charter).
+    public init(charter: Charter, snapshot: [UInt8]) throws(BrakeError) {
+        self.init(charter: charter)
+        do throws(BrakeError) {
+            let f = try JSONFields(JSONValue.parse(snapshot, what: "snapshot"), what: "snapshot", code: .corruptState)
+            try f.finish(known: ["meta", "motions", "pauses", "attestations"])
+            try restoreMeta(f.value("meta"))
+            for item in try f.array("motions") {
+                let record = try MotionRecord(json: item)
+                motionsByID[record.id] = record
+            }
+            for item in try f.array("pauses") {
+                let pause = try Pause(json: item)
+                pausesByID[pause.id] = pause
+            }
+            for item in try f.array("attestations") {
+                let record = try AttestationRecord(json: item)
+                attestationsByID[record.id] = record
+            }
+        } catch {
+            throw BrakeError(.corruptState, "snapshot: \(error.message)")
+        }
+    }
+
+    private var metaJSON: JSONValue {
+        .object(["appliedIndex": .index(appliedIndex), "lastTime": .int(lastTime), "charter": .string(charter.id)])
+    }
+
+    private mutating func restoreMeta(_ json: JSONValue) throws(BrakeError) {
+        let f = try JSONFields(json, what: "meta", code: .corruptState)
+        try f.finish(known: ["appliedIndex", "lastTime", "charter"])
+        let charterID = try f.string("charter")
+        guard charterID == charter.id else {
+            throw f.error("the state belongs to charter \(charterID), not \(charter.id)")
+        }
+        appliedIndex = try f.index("appliedIndex")
+        lastTime = try f.int("lastTime")
+    }
+}

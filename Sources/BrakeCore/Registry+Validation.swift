@@ -1,0 +1,140 @@
+extension Registry {
+    /// A submission that passed every rule, with what committing it needs.
+    struct Validated {
+        enum Kind {
+            case motion(Motion, existing: MotionRecord?)
+            case attestation(Attestation)
+        }
+
+        var kind: Kind
+        var envelope: Envelope
+        var id: String
+        /// The signatures to record: one per party not yet recorded.
+        var newSignatures: [VerifiedSignature]
+        var admission: Admission
+    }
+
+    /// Runs the rules (see the type's documentation) against the current state at effective time `now`.
+    /// The caller has already advanced the state to `now`.
+    func validate(_ envelope: Envelope, at now: Millis) throws(BrakeError) -> Validated {
+        guard envelope.payloadType == Motion.payloadType || envelope.payloadType == Attestation.payloadType else {
+            throw BrakeError(
+                .wrongPayloadType,
+                "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
+        }
+        guard !envelope.signatures.isEmpty else { throw BrakeError(.unsigned, "the envelope carries no signature") }
+        let signatures = VerifiedSignature.distinctParties(try charter.verifiedSignatures(of: envelope))
+        let id = motionID(payload: envelope.payload)
+        switch try Declaration.parse(envelope) {
+        case .motion(let motion):
+            return try validate(motion, id: id, envelope: envelope, signatures: signatures, at: now)
+        case .attestation(let attestation):
+            return try validate(attestation, id: id, envelope: envelope, signatures: signatures, at: now)
+        }
+    }
+
+    private func validate(
+        _ motion: Motion, id: String, envelope: Envelope, signatures: [VerifiedSignature], at now: Millis
+    ) throws(BrakeError) -> Validated {
+        guard motion.federation == charter.federation else {
+            throw BrakeError(.wrongFederation, "the motion is for federation \"\(motion.federation)\", not \"\(charter.federation)\"")
+        }
+        let existing = motionsByID[id]
+        let fresh: [VerifiedSignature]
+        if let existing {
+            switch existing.state {
+            case .passed, .superseded:
+                throw BrakeError(.motionClosed, "motion \(id) is \(existing.state.rawValue)")
+            case .expired:
+                throw BrakeError(.motionExpired, "motion \(id) expired at \(RFC3339.format(motion.expires))")
+            case .open:
+                break
+            }
+            let recorded = Set(existing.signerParties)
+            fresh = signatures.filter { !recorded.contains($0.party) }
+            guard !fresh.isEmpty else {
+                throw BrakeError(.noNewSignature, "motion \(id) already has the signatures of \(existing.signerParties.joined(separator: ", "))")
+            }
+        } else {
+            guard charter.party(id: motion.proposer) != nil else {
+                throw BrakeError(.unknownParty, "proposer \"\(motion.proposer)\" is not a party of the charter")
+            }
+            guard signatures.contains(where: { $0.party == motion.proposer }) else {
+                throw BrakeError(.proposerNotSigned, "the proposer \"\(motion.proposer)\" has not signed the motion")
+            }
+            let lifetime = motion.expires - motion.created
+            guard lifetime <= charter.motionLifetimeSeconds * 1000 else {
+                throw BrakeError(
+                    .invalidMotion,
+                    "the motion lives \(lifetime / 1000) s; the charter allows at most \(charter.motionLifetimeSeconds) s")
+            }
+            fresh = signatures
+        }
+        guard now < motion.expires else {
+            throw BrakeError(.motionExpired, "the motion expired at \(RFC3339.format(motion.expires)), before \(RFC3339.format(now))")
+        }
+        switch motion.kind {
+        case .trigger:
+            if let pause = pausesByID.values.first(where: { $0.scope == motion.scope && $0.isInForce(at: now) }) {
+                throw BrakeError(.alreadyPaused, "pause \(pause.id) of scope \(motion.scope) is already in force")
+            }
+        case .lift:
+            let pauseID = motion.pause ?? ""
+            guard let pause = pausesByID[pauseID] else {
+                throw BrakeError(.unknownPause, "no pause has id \"\(pauseID)\"")
+            }
+            guard pause.isInForce(at: now) else {
+                throw BrakeError(.pauseNotInForce, "pause \(pauseID) is no longer in force")
+            }
+            guard pause.scope == motion.scope else {
+                throw BrakeError(.invalidMotion, "the lift's scope \(motion.scope) differs from the pause's scope \(pause.scope)")
+            }
+        }
+        let parties = Set((existing?.signerParties ?? []) + fresh.map(\.party))
+        let admission = Admission(
+            declaration: .motion(motion), id: id, newSigners: fresh.map(\.party),
+            wouldPass: policy(for: motion.kind).isSatisfied(by: parties, in: charter))
+        return Validated(kind: .motion(motion, existing: existing), envelope: envelope, id: id, newSignatures: fresh, admission: admission)
+    }
+
+    private func validate(
+        _ attestation: Attestation, id: String, envelope: Envelope, signatures: [VerifiedSignature], at now: Millis
+    ) throws(BrakeError) -> Validated {
+        guard attestation.federation == charter.federation else {
+            throw BrakeError(.wrongFederation, "the attestation is for federation \"\(attestation.federation)\", not \"\(charter.federation)\"")
+        }
+        guard let pause = pausesByID[attestation.pause] else {
+            throw BrakeError(.unknownPause, "no pause has id \"\(attestation.pause)\"")
+        }
+        guard pause.isInForce(at: now) else {
+            throw BrakeError(.pauseNotInForce, "pause \(pause.id) is no longer in force")
+        }
+        guard charter.party(id: attestation.party) != nil else {
+            throw BrakeError(.unknownParty, "\"\(attestation.party)\" is not a party of the charter")
+        }
+        guard signatures.contains(where: { $0.party == attestation.party }) else {
+            throw BrakeError(.invalidAttestation, "the attestation of \"\(attestation.party)\" is not signed by that party")
+        }
+        guard attestationsByID[id] == nil else {
+            throw BrakeError(.duplicateAttestation, "attestation \(id) is already recorded")
+        }
+        if let other = attestationsByID.values.first(where: {
+            $0.attestation.pause == attestation.pause && $0.attestation.party == attestation.party
+                && $0.attestation.period == attestation.period
+        }) {
+            throw BrakeError(
+                .duplicateAttestation,
+                "\"\(attestation.party)\" already attested period \(attestation.period) of pause \(pause.id) (attestation \(other.id))")
+        }
+        let admission = Admission(declaration: .attestation(attestation), id: id, newSigners: signatures.map(\.party), wouldPass: false)
+        return Validated(kind: .attestation(attestation), envelope: envelope, id: id, newSignatures: signatures, admission: admission)
+    }
+
+    /// The charter policy a motion of this kind must meet.
+    func policy(for kind: MotionKind) -> PolicyRule {
+        switch kind {
+        case .trigger: charter.trigger
+        case .lift: charter.lift
+        }
+    }
+}

@@ -1,0 +1,142 @@
+/// The pause registry: a deterministic state machine over committed log entries.
+///
+/// `apply(index:data:)` is a pure function of the previous state and the entry, so every node that
+/// applies the same entries holds byte-identical rows and snapshots. `admit(_:at:)` runs the same rules
+/// without changing anything; the node calls it before appending, so a rejected submission leaves
+/// nothing behind. Rules:
+///
+/// **Time.** Each entry carries the leader's timestamp; the effective time is
+/// `max(lastTime, entry time)`, so it never decreases. Before each entry (no-ops included, which use
+/// `lastTime`), open motions with `expires <= effective time` become `expired`, and pauses whose
+/// sunset falls in `(lastTime, effective time]` end (`pause_sunset`). Queries (`check`, `compliance`,
+/// `MotionRecord.state(at:)`) evaluate expiry and sunset lazily at the time they are asked.
+///
+/// **Envelopes.** The payloadType must be the motion or attestation type (`wrong_payload_type`). There
+/// must be at least one signature (`unsigned`). Every signature must verify under some charter key,
+/// whatever its keyid hint says; one that does not is `bad_signature` if its keyid names a charter key,
+/// else `unknown_key`. Signatures count per party: a party signing twice, or with two keys, counts once,
+/// and the first valid signature of each party is kept.
+///
+/// **Motions** (id = SHA-256 of the payload bytes). The federation must be the charter's
+/// (`wrong_federation`); the scope valid (`invalid_scope`); the payload well formed (`malformed_json`,
+/// `invalid_time`, `invalid_motion`). A new motion: the proposer is a charter party (`unknown_party`)
+/// and among the signers (`proposer_not_signed`); `created <= expires` and
+/// `expires - created <= motionLifetimeSeconds` (`invalid_motion`); effective time `< expires`
+/// (`motion_expired`). A trigger: `pause` is null, and no pause in force has exactly this scope
+/// (`already_paused`). A lift: `pause` names a known pause (`unknown_pause`) that is in force
+/// (`pause_not_in_force`) and whose scope equals the motion's (`invalid_motion`).
+/// The same payload again is a co-signature: it adds the parties not yet recorded (`no_new_signature`
+/// if none); a passed or superseded motion is `motion_closed`, an expired one `motion_expired`; the
+/// trigger and lift conditions above are checked again.
+///
+/// **Passing.** After each accepted motion submission, the motion passes if its signing parties meet
+/// the charter's policy for its kind (trigger or lift) and the effective time is before `expires`.
+/// A trigger that passes creates a `Pause` (id = motion id, since = effective time, sunset = since +
+/// `pauseSunsetSeconds` if set) and supersedes other open triggers of exactly the same scope. A lift
+/// that passes lifts its pause and supersedes other open lifts of that pause.
+///
+/// **Attestations** (id = SHA-256 of the payload). Federation (`wrong_federation`); the pause known
+/// (`unknown_pause`) and in force at the effective time (`pause_not_in_force`); the party a charter party
+/// (`unknown_party`) and among the signers (`invalid_attestation`); at least one claim, evidence items
+/// `sha256:<64 lowercase hex>` (`invalid_attestation`); at most one per (pause, party, period) and per
+/// id (`duplicate_attestation`).
+///
+/// **Checks.** `check(scope, now)` is `paused` if any pause in force at `now` covers the scope (equal or
+/// ancestor by whole segments), listing those pauses; otherwise `clear`.
+///
+/// **Determinism.** Outputs never depend on `Dictionary` order: rows, snapshots, listings and events
+/// are sorted (by entry index, then id), and JSON is canonical with sorted keys.
+public struct Registry: Sendable, Hashable {
+    /// The charter whose parties, keys and policies the rules use.
+    public private(set) var charter: Charter
+    /// The index of the last applied entry (0 before any).
+    public internal(set) var appliedIndex: UInt64 = 0
+    /// The effective time of the last applied entry; never decreases.
+    public internal(set) var lastTime: Millis = 0
+
+    var motionsByID: [String: MotionRecord] = [:]
+    var pausesByID: [String: Pause] = [:]
+    var attestationsByID: [String: AttestationRecord] = [:]
+
+    /// An empty registry governed by `charter`.
+    public init(charter: Charter) {
+        self.charter = charter
+    }
+
+    /// Checks a submission as if it were applied now, as the next entry with timestamp `time`, without
+    /// changing anything. Same rules as `apply`.
+    public func admit(_ envelope: Envelope, at time: Millis) -> Result<Admission, BrakeError> {
+        var scratch = self
+        let now = max(lastTime, time)
+        _ = scratch.advance(to: now, index: appliedIndex + 1)
+        do {
+            let validated = try scratch.validate(envelope, at: now)
+            return .success(validated.admission)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Applies the committed entry at `index`: `data` holds `LogRecord` bytes, or nothing for a Raft
+    /// no-op. Never throws: an entry that no longer validates (the state changed since it was admitted)
+    /// or does not decode is recorded as `.rejected` and changes nothing but the meta row. An index at
+    /// or below `appliedIndex` changes nothing at all (`stale_index`, no rows).
+    public mutating func apply(index: UInt64, data: [UInt8]) -> ApplyResult {
+        guard index > appliedIndex else {
+            let error = BrakeError(.staleIndex, "entry \(index) is at or below the applied index \(appliedIndex)")
+            return ApplyResult(index: index, outcome: .rejected(error), events: [], changed: [])
+        }
+        var changes = Changes()
+        let outcome: ApplyResult.Outcome
+        if data.isEmpty {
+            changes.merge(advance(to: lastTime, index: index))
+            outcome = .noop
+        } else {
+            do {
+                let record = try LogRecord(decoding: data)
+                let now = max(lastTime, record.time)
+                changes.merge(advance(to: now, index: index))
+                let validated = try validate(record.envelope, at: now)
+                outcome = .accepted(commit(validated, index: index, at: now, changes: &changes))
+            } catch {
+                changes.merge(advance(to: lastTime, index: index))
+                outcome = .rejected(error)
+            }
+        }
+        appliedIndex = index
+        return ApplyResult(index: index, outcome: outcome, events: changes.events, changed: [.meta] + changes.keys)
+    }
+
+    /// Events and touched rows gathered while applying one entry, in order, without duplicate rows.
+    struct Changes {
+        var events: [RegistryEvent] = []
+        var keys: [RegistryKey] = []
+
+        mutating func touch(_ key: RegistryKey) {
+            if !keys.contains(key) { keys.append(key) }
+        }
+
+        mutating func merge(_ other: Changes) {
+            events += other.events
+            for key in other.keys { touch(key) }
+        }
+    }
+
+    /// Moves the effective time to `now`: expires open motions and reports pauses reaching their sunset.
+    mutating func advance(to now: Millis, index: UInt64) -> Changes {
+        var changes = Changes()
+        for record in motions where record.state == .open && record.motion.expires <= now {
+            motionsByID[record.id]?.state = .expired
+            motionsByID[record.id]?.closedAt = index
+            changes.events.append(.motionExpired(id: record.id, index: index))
+            changes.touch(.motion(record.id))
+        }
+        for pause in pauses where pause.liftedAt == nil {
+            if let sunset = pause.sunset, lastTime < sunset, sunset <= now {
+                changes.events.append(.pauseSunset(pauseID: pause.id, index: index))
+            }
+        }
+        lastTime = now
+        return changes
+    }
+}
