@@ -90,6 +90,7 @@ extension RaftNode {
     /// (§5.4.2): an earlier-term entry is committed indirectly, through a later one.
     mutating func maybeCommit() -> Bool {
         let matches = voters.map { $0 == id ? log.lastIndex : (progress[$0]?.match ?? 0) }.sorted(by: >)
+        guard matches.count >= quorum else { return false }
         let candidate = matches[quorum - 1]
         guard candidate > log.committed else { return false }
         guard testing.commitOldTermEntries || log.term(at: candidate) == term else { return false }
@@ -172,7 +173,7 @@ extension RaftNode {
         case .snapshot:
             break
         }
-        if context > pr.ackedContext {
+        if context > pr.ackedContext && context <= heartbeatContext {
             pr.ackedContext = context
             if let sent = heartbeatSentTick[context] { pr.ackedSentTick = sent }
         }
@@ -202,7 +203,7 @@ extension RaftNode {
             if isVoter && leader == message.from {
                 startCampaign(transfer: true)
             }
-        case .readIndexResponse(let requestID, let index):
+        case .readIndexResponse(let requestID, let index) where message.from == leader:
             readStates.append(ReadState(requestID: requestID, index: index))
         default:
             break

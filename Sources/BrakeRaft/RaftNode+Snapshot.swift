@@ -15,6 +15,7 @@ extension RaftNode {
 
     mutating func handleSnapshot(from peer: NodeID, _ snap: Snapshot) {
         let index = snap.metadata.index
+        guard index < .max, snap.metadata.term <= term else { return }  // malformed
         if index <= log.committed {
             // Stale or duplicate: we already have everything it holds.
             send(to: peer, .appendAccepted(matchIndex: log.committed))

@@ -132,15 +132,26 @@ import Testing
             RaftMessage(from: "a", to: "b", term: term, kind: .heartbeat(commit: 1_000, context: 0)),
             RaftMessage(from: "c", to: "b", term: term, kind: .appendAccepted(matchIndex: .max)),
             RaftMessage(from: "a", to: "b", term: term, kind: .append(prevIndex: .max, prevTerm: .max, entries: [], commit: .max)),
+            RaftMessage(from: "a", to: "b", term: term, kind: .snapshot(Snapshot(metadata: SnapshotMetadata(index: .max, term: term, voters: []), data: []))),
+            RaftMessage(from: "a", to: "b", term: term, kind: .snapshot(Snapshot(metadata: SnapshotMetadata(index: 50, term: term + 1, voters: []), data: []))),
+            RaftMessage(from: "c", to: "b", term: term, kind: .readIndexResponse(requestID: 1, index: 1)),
         ]
         for message in junk { b.step(message) }
         #expect(b.term == term)
         #expect(b.lastIndex == lastIndex)
         #expect(b.commitIndex <= b.lastIndex)
+        #expect(b.ready().readStates.isEmpty)  // only the leader answers forwarded reads
         var a = cluster["a"]
         a.step(RaftMessage(from: "b", to: "a", term: term, kind: .appendAccepted(matchIndex: .max)))
         a.step(RaftMessage(from: "b", to: "a", term: term, kind: .appendRejected(rejectedIndex: .max, conflictIndex: .max, conflictTerm: .max)))
         a.step(RaftMessage(from: "b", to: "a", term: term, kind: .appendRejected(rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0)))
+        // A heartbeat context that was never sent does not confirm reads.
+        a.step(RaftMessage(from: "b", to: "a", term: term, kind: .heartbeatResponse(context: .max)))
+        a.step(RaftMessage(from: "c", to: "a", term: term, kind: .heartbeatResponse(context: .max)))
+        a.readIndex(requestID: 3)
+        _ = a.ready()  // sends the read's heartbeat round
+        a.step(RaftMessage(from: "b", to: "a", term: term, kind: .heartbeatResponse(context: 0)))
+        #expect(a.ready().readStates.isEmpty)
         #expect(a.role == .leader)
         #expect(a.commitIndex <= a.lastIndex)
     }
