@@ -10,8 +10,8 @@ public struct Ready: Sendable {
     /// `>= entries[0].index` (a leader overwrote a conflicting suffix).
     public var entries: [Entry]
     /// 1. Persist and install if not nil: a snapshot received from the leader. It replaces the
-    /// application state and the whole stored log (entries that match it were kept by the core
-    /// and come again in `entries` only if new). Persist it before `entries`.
+    /// application state and the whole stored log; persist it before `entries`. (A follower
+    /// that already holds the snapshot's last entry keeps its log, and no snapshot is emitted.)
     public var snapshot: Snapshot?
     /// 2. Send, only after everything in 1 is durable.
     public var messages: [RaftMessage]
