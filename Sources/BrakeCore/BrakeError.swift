@@ -78,6 +78,11 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         self.message = message
     }
 
+    /// Creates an error (labelled form, for call sites that read better with labels).
+    public init(code: Code, message: String) {
+        self.init(code, message)
+    }
+
     /// `code: message`, the form logs and the CLI print.
     public var description: String { "\(code.rawValue): \(message)" }
 }

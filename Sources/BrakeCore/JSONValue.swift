@@ -1,12 +1,10 @@
-import Foundation
-
 /// A JSON document as a value, with one canonical serialization.
 ///
 /// Every byte string that Brake signs, hashes or stores is produced by `canonicalBytes()`: object keys
 /// sorted by their UTF-8 bytes, no insignificant whitespace, integers only, minimal string escaping.
 /// That makes registry rows, snapshots and ids identical on every machine, whatever order a
-/// `Dictionary` happens to iterate in. Parsing goes through Foundation's `JSONDecoder`; numbers must
-/// be integers that fit in `Int64` (Brake has no fractional quantities).
+/// `Dictionary` happens to iterate in. Parsing is strict (`JSONParser`); numbers are integers that fit
+/// in `Int64` (Brake has no fractional quantities). `Codable` bridges these values to API types.
 enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -15,20 +13,12 @@ enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses JSON bytes; anything that is not JSON, or holds a non-integer number, is `malformed_json`.
+    /// Parses JSON bytes strictly (see `JSONParser`): anything else is `malformed_json`.
     static func parse(_ bytes: [UInt8], what: String) throws(BrakeError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
-            throw BrakeError(.malformedJSON, "\(what) is not valid JSON (\(Self.describe(error)))")
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let c): return c.debugDescription
-        case DecodingError.typeMismatch(_, let c): return c.debugDescription
-        default: return "\(error)"
+            throw BrakeError(.malformedJSON, "\(what) is not valid JSON: \(error.message)")
         }
     }
 
