@@ -77,7 +77,8 @@ extension Registry {
 
     /// Closes every other open motion matching `predicate` as superseded.
     private mutating func supersede(where predicate: (MotionRecord) -> Bool, index: UInt64, changes: inout Changes) {
-        for record in motions where record.state == .open && predicate(record) {
+        let overtaken = motionsByID.values.filter { $0.state == .open && predicate($0) }
+        for record in overtaken.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
             motionsByID[record.id]?.state = .superseded
             motionsByID[record.id]?.closedAt = index
             changes.touch(.motion(record.id))

@@ -15,6 +15,11 @@ extension Registry {
     /// The pause with this id.
     public func pause(id: String) -> Pause? { pausesByID[id] }
 
+    /// The pauses in force at `now`, oldest first (sunsets evaluated at `now`).
+    public func pausesInForce(at now: Millis) -> [Pause] {
+        pauses.filter { $0.isInForce(at: now) }
+    }
+
     /// Every attestation, oldest first (by entry, then id).
     public var attestations: [AttestationRecord] {
         attestationsByID.values.sorted { ($0.index, $0.id) < ($1.index, $1.id) }

@@ -125,16 +125,19 @@ public struct Registry: Sendable, Hashable {
     /// Moves the effective time to `now`: expires open motions and reports pauses reaching their sunset.
     mutating func advance(to now: Millis, index: UInt64) -> Changes {
         var changes = Changes()
-        for record in motions where record.state == .open && record.motion.expires <= now {
+        let expiring = motionsByID.values.filter { $0.state == .open && $0.motion.expires <= now }
+        for record in expiring.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
             motionsByID[record.id]?.state = .expired
             motionsByID[record.id]?.closedAt = index
             changes.events.append(.motionExpired(id: record.id, index: index))
             changes.touch(.motion(record.id))
         }
-        for pause in pauses where pause.liftedAt == nil {
-            if let sunset = pause.sunset, lastTime < sunset, sunset <= now {
-                changes.events.append(.pauseSunset(pauseID: pause.id, index: index))
-            }
+        let ending = pausesByID.values.filter { pause in
+            guard pause.liftedAt == nil, let sunset = pause.sunset else { return false }
+            return lastTime < sunset && sunset <= now
+        }
+        for pause in ending.sorted(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
+            changes.events.append(.pauseSunset(pauseID: pause.id, index: index))
         }
         lastTime = now
         return changes

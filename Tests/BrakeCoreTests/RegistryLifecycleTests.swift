@@ -77,6 +77,7 @@ struct RegistryLifecycleTests {
         #expect(h.registry.pause(id: p)?.sunset == t0 + hour)
         let scope = try Scope("training")
         #expect(h.registry.check(scope, at: t0 + hour - 1).verdict == .paused)
+        #expect(h.registry.pausesInForce(at: t0 + hour - 1).map(\.id) == [p] && h.registry.pausesInForce(at: t0 + hour).isEmpty)
         #expect(h.registry.check(scope, at: t0 + hour).verdict == .clear)
         // Attestations need the pause in force at the entry's time.
         let late = h.submit(sign(h.attestation(p), "lab-a"), at: t0 + hour)
