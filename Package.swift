@@ -33,6 +33,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "BrakeRaft", swiftSettings: strict),
+        // The file shell shared by braked and brakectl: key files (0600) and charter files.
+        .target(name: "BrakeFiles", dependencies: ["BrakeCore"], swiftSettings: strict),
         .target(
             name: "BrakeStore",
             dependencies: ["CLMDB", "BrakeCore", "BrakeRaft"],
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "BrakeNode",
             dependencies: [
-                "BrakeCore", "BrakeRaft", "BrakeStore",
+                "BrakeCore", "BrakeRaft", "BrakeStore", "BrakeFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,10 +65,11 @@ let package = Package(
         .executableTarget(
             name: "brakectl",
             dependencies: [
-                "BrakeCore",
+                "BrakeCore", "BrakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -78,6 +81,13 @@ let package = Package(
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["BrakeCore"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "BrakeCore", "BrakeFiles",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,175 @@
+import BrakeCore
+import BrakeFiles
+import BrakeRaft
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// The local API: HTTP/1.1 and JSON over the node's Unix socket (DESIGN.md, "Local API").
+///
+/// The routes are thin: each parses its input, asks the `NodeDriver`, and encodes the answer.
+public struct APIServer: Sendable {
+    let driver: NodeDriver
+    let configuration: NodeConfiguration
+    let metrics: NodeMetrics
+    let logger: Logger
+
+    /// Creates the API for a driver.
+    public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger) {
+        self.driver = driver
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon
+    /// as it is bound.
+    public func application() -> some ApplicationProtocol {
+        let socketPath = configuration.socketPath
+        let logger = self.logger
+        return Application(
+            router: router(),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "braked"),
+            onServerRunning: { _ in
+                if chmod(socketPath, 0o660) != 0 {
+                    logger.error("cannot set mode 0660 on \(socketPath): errno \(errno)")
+                }
+                logger.info("API listening on \(socketPath)")
+            },
+            logger: logger
+        )
+    }
+
+    /// The routes, with a middleware that turns any unexpected error into a JSON error body.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware())
+        router.get("/v1/status") { _, _ in await self.status() }
+        router.get("/v1/check") { request, _ in await self.check(request) }
+        router.post("/v1/declarations") { request, _ in await self.submit(request) }
+        router.get("/v1/motions") { _, _ in await self.motions() }
+        router.get("/v1/motions/:id") { _, context in await self.motion(context.parameters.get("id") ?? "") }
+        router.get("/v1/pauses") { _, _ in await self.pauses() }
+        router.get("/v1/compliance") { _, _ in await self.compliance() }
+        router.get("/v1/charter") { _, _ in self.charter() }
+        router.get("/v1/log") { request, _ in await self.log(request) }
+        router.get("/v1/events") { request, _ in await self.eventStream(request) }
+        router.get("/metrics") { _, _ in await self.prometheus() }
+        return router
+    }
+
+    func status() async -> Response {
+        APIResponses.json(await driver.status())
+    }
+
+    func check(_ request: Request) async -> Response {
+        let query = request.uri.queryParameters
+        guard let rawScope = query.get("scope") else {
+            return APIResponses.error(NodeError(.badRequest, "missing query parameter scope"))
+        }
+        let scope: Scope
+        do { scope = try Scope(rawScope) } catch { return APIResponses.error(error) }
+        var staleness = 5_000
+        if let raw = query.get("max-staleness") {
+            guard let millis = DurationText.millis(raw) else {
+                return APIResponses.error(NodeError(.badRequest, "max-staleness \(raw) is not a duration like 500ms, 5s or 1m"))
+            }
+            staleness = millis
+        }
+        let consistency: ReadConsistency
+        switch query.get("consistency") ?? "local" {
+        case "local": consistency = .local
+        case "linearizable": consistency = .linearizable
+        case let other: return APIResponses.error(NodeError(.badRequest, "consistency \(other) is neither local nor linearizable"))
+        }
+        let verdict = await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
+        metrics.checks(verdict.verdict.rawValue).increment()
+        return APIResponses.json(verdict)
+    }
+
+    struct SubmitAnswer: Encodable {
+        var id: String
+        var state: String
+        var index: UInt64
+        var committed: Bool
+        var receipt: DeclarationReceipt?
+    }
+
+    func submit(_ request: Request) async -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            metrics.rejected("too_large").increment()
+            return APIResponses.error(NodeError(.tooLarge, "request body is larger than \(configuration.maxBodyBytes) bytes"))
+        }
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(json: Array(buffer: body))
+        } catch {
+            metrics.rejected(error.code.rawValue).increment()
+            return APIResponses.error(error)
+        }
+        do {
+            let outcome = try await driver.submit(envelope, timeoutMillis: configuration.submitTimeoutMillis)
+            switch outcome {
+            case .applied(.accepted(let receipt), let index):
+                metrics.accepted.increment()
+                return APIResponses.json(SubmitAnswer(id: receipt.id, state: receipt.state ?? "recorded", index: index, committed: true, receipt: receipt))
+            case .applied(.rejected(let error), _):
+                metrics.rejected(error.code.rawValue).increment()
+                return APIResponses.error(error)
+            case .applied(.noop, let index):
+                return APIResponses.error(NodeError(.dropped, "entry \(index) was applied as a no-op; resubmit"))
+            case .pending(let id, let index):
+                return APIResponses.json(SubmitAnswer(id: id, state: "pending", index: index, committed: false, receipt: nil), status: .accepted)
+            case .dropped:
+                return APIResponses.error(NodeError(.dropped, "a new leader replaced the entry before it committed; resubmit"))
+            case .halted(let error):
+                return APIResponses.error(NodeError(.halted, "storage failed: \(error)"))
+            case .shuttingDown:
+                return APIResponses.error(NodeError(.unavailable, "the node is shutting down"))
+            }
+        } catch {
+            switch error {
+            case .registry(let e):
+                metrics.rejected(e.code.rawValue).increment()
+                return APIResponses.error(e)
+            case .node(let e):
+                return APIResponses.error(e)
+            }
+        }
+    }
+
+    func motions() async -> Response {
+        let registry = await driver.currentRegistry()
+        return APIResponses.json(["motions": registry.motions.map(MotionView.init)])
+    }
+
+    func motion(_ id: String) async -> Response {
+        let registry = await driver.currentRegistry()
+        guard let record = registry.motion(id: id) else {
+            return APIResponses.error(NodeError(.notFound, "no motion \(id)"))
+        }
+        return APIResponses.json(MotionView(record))
+    }
+
+    func pauses() async -> Response {
+        let registry = await driver.currentRegistry()
+        let now = Millis(Date().timeIntervalSince1970 * 1000)
+        return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
+    }
+
+    func compliance() async -> Response {
+        let registry = await driver.currentRegistry()
+        return APIResponses.json(["compliance": registry.compliance(at: Millis(Date().timeIntervalSince1970 * 1000))])
+    }
+
+    func charter() -> Response {
+        APIResponses.json(CharterView(driver.charter))
+    }
+}

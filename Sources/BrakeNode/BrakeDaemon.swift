@@ -1,0 +1,80 @@
+import BrakeCore
+import BrakeFiles
+import BrakeStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A whole `braked`: store, driver, ticker and API, run as one service group that stops cleanly
+/// on SIGINT or SIGTERM.
+public struct BrakeDaemon: Sendable {
+    let configuration: NodeConfiguration
+    let logger: Logger
+    let metrics: NodeMetrics
+
+    /// Creates a daemon for a configuration.
+    public init(configuration: NodeConfiguration, metrics: NodeMetrics = NodeMetrics(), logger: Logger) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Reads and verifies the charter file.
+    public static func loadCharter(path: String) throws -> Charter {
+        try Charter.verify(Envelope(json: FileBytes.read(path)))
+    }
+
+    /// Opens everything and runs until a signal arrives; `onReady` runs once the socket is bound.
+    public func run() async throws {
+        let charter = try Self.loadCharter(path: configuration.charterPath)
+        let store = try BrakeStore(directory: configuration.dataDirectory)
+        let driver = try NodeDriver(
+            configuration: configuration,
+            charter: charter,
+            store: store,
+            clock: { Millis(Date().timeIntervalSince1970 * 1000) },
+            logger: logger
+        )
+        await driver.start()
+        let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger)
+        let ticker = RaftTicker(driver: driver, tickMillis: configuration.tickMillis)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: ticker),
+                    .init(service: api.application()),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            await driver.shutdown()
+            throw error
+        }
+        await driver.shutdown()
+        try? FileManager.default.removeItem(atPath: configuration.socketPath)
+    }
+}
+
+/// Drives Raft's logical clock: one tick every `tickMillis`, until graceful shutdown.
+struct RaftTicker: Service {
+    let driver: NodeDriver
+    let tickMillis: Int
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: .milliseconds(tickMillis))
+                } catch {
+                    return
+                }
+                await driver.tick()
+            }
+        }
+    }
+}

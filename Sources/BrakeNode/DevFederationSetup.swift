@@ -1,0 +1,41 @@
+import BrakeCore
+import BrakeFiles
+import Foundation
+
+/// The throwaway federation of `braked --dev`: three parties (lab-a, lab-b, gov-a) and one node,
+/// with keys and charter written under the data directory so the CLI can sign with them.
+public enum DevFederationSetup {
+    /// What `--dev` prepared.
+    public struct Layout: Sendable {
+        public var configuration: NodeConfiguration
+        public var charterPath: String
+        public var keyPaths: [(party: String, path: String)]
+    }
+
+    /// Prepares (or reuses, on restart) the dev federation in `dataDirectory`.
+    public static func prepare(dataDirectory: String, seeds: () -> [[UInt8]]) throws -> Layout {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let keysDir = (dataDirectory as NSString).appendingPathComponent("keys")
+        let charterPath = (dataDirectory as NSString).appendingPathComponent("charter.dsse.json")
+        let parties = ["lab-a", "lab-b", "gov-a"]
+        let keyPaths = parties.map { (party: $0, path: (keysDir as NSString).appendingPathComponent("\($0).key")) }
+        if !fm.fileExists(atPath: charterPath) {
+            try fm.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let made = try DevFederation.make(seeds: seeds(), nodeAddress: "127.0.0.1:7401")
+            for (party, key) in made.keys {
+                let path = (keysDir as NSString).appendingPathComponent("\(party).key")
+                try KeyFiles.write(KeyFile.privateFile(party: party, key: key), to: path)
+            }
+            try FileBytes.create(charterPath, bytes: made.envelope.jsonBytes() + Array("\n".utf8), mode: 0o644)
+        }
+        let configuration = NodeConfiguration(dataDirectory: dataDirectory, charterPath: charterPath, nodeID: "node-1")
+        return Layout(configuration: configuration, charterPath: charterPath, keyPaths: keyPaths)
+    }
+
+    /// Fresh random seeds for the three dev parties, from the system's generator.
+    public static func randomSeeds() -> [[UInt8]] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<3).map { _ in (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) } }
+    }
+}

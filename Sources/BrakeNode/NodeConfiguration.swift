@@ -1,0 +1,83 @@
+import BrakeCore
+import Foundation
+
+/// How one `braked` node runs: where it keeps its data, where it listens, which charter it serves
+/// and which of the charter's nodes it is.
+///
+/// The file form is JSON (see `Deploy/node.json`); relative paths in it are resolved against the
+/// directory of the file, so a config and its charter can travel together.
+public struct NodeConfiguration: Sendable, Hashable {
+    /// The data directory: LMDB store, lock file and, by default, the socket.
+    public var dataDirectory: String
+    /// The Unix socket of the local API; `<data-dir>/brake.sock` by default.
+    public var socketPath: String
+    /// The charter: a DSSE envelope signed by every founding party.
+    public var charterPath: String
+    /// This node's id, as pinned in the charter.
+    public var nodeID: String
+    /// Length of one Raft tick. Election timeouts are counted in ticks.
+    public var tickMillis: Int = 100
+    /// Election timeout in ticks (randomized between this and twice this).
+    public var electionTicks: Int = 10
+    /// Heartbeat interval in ticks.
+    public var heartbeatTicks: Int = 2
+    /// The largest request body the API accepts, in bytes.
+    public var maxBodyBytes: Int = 256 * 1024
+    /// How long a submission waits for its entry to be committed and applied before it is answered 202.
+    public var submitTimeoutMillis: Int = 5_000
+    /// Take a registry snapshot and compact the log once this many entries were applied since the last one.
+    public var snapshotInterval: UInt64 = 10_000
+
+    /// Creates a configuration; the socket defaults to `<dataDirectory>/brake.sock`.
+    public init(dataDirectory: String, socketPath: String? = nil, charterPath: String, nodeID: String) {
+        self.dataDirectory = dataDirectory
+        self.socketPath = socketPath ?? (dataDirectory as NSString).appendingPathComponent("brake.sock")
+        self.charterPath = charterPath
+        self.nodeID = nodeID
+    }
+
+    /// The JSON form of a node configuration file.
+    struct File: Codable {
+        var dataDir: String
+        var socket: String?
+        var charter: String
+        var node: String
+        var tickMillis: Int?
+        var electionTicks: Int?
+        var heartbeatTicks: Int?
+        var maxBodyBytes: Int?
+        var submitTimeoutMillis: Int?
+        var snapshotInterval: UInt64?
+    }
+
+    /// Reads a configuration file, resolving relative paths against the file's directory.
+    public static func load(path: String) throws(NodeError) -> NodeConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NodeError(.config, "cannot read config file \(path)")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw NodeError(.config, "config file \(path) is not valid: \(error)")
+        }
+        let base = ((path as NSString).deletingLastPathComponent as NSString)
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p) }
+        var config = NodeConfiguration(
+            dataDirectory: resolve(file.dataDir),
+            socketPath: file.socket.map(resolve),
+            charterPath: resolve(file.charter),
+            nodeID: file.node
+        )
+        if let v = file.tickMillis { config.tickMillis = v }
+        if let v = file.electionTicks { config.electionTicks = v }
+        if let v = file.heartbeatTicks { config.heartbeatTicks = v }
+        if let v = file.maxBodyBytes { config.maxBodyBytes = v }
+        if let v = file.submitTimeoutMillis { config.submitTimeoutMillis = v }
+        if let v = file.snapshotInterval { config.snapshotInterval = v }
+        guard config.tickMillis > 0, config.electionTicks > config.heartbeatTicks, config.heartbeatTicks > 0 else {
+            throw NodeError(.config, "config file \(path): need tickMillis > 0 and electionTicks > heartbeatTicks > 0")
+        }
+        return config
+    }
+}

@@ -1,0 +1,41 @@
+import BrakeCore
+import BrakeStore
+
+/// An error of the node shell, with a stable code the API and the CLI report as they are.
+public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, snake_case error code.
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The configuration or the charter file could not be used.
+        public static let config = Code(rawValue: "config")
+        /// The request body is larger than the API accepts.
+        public static let tooLarge = Code(rawValue: "too_large")
+        /// The request is not well formed (missing or bad parameter).
+        public static let badRequest = Code(rawValue: "bad_request")
+        /// No such motion, pause or route.
+        public static let notFound = Code(rawValue: "not_found")
+        /// This node is not the leader and cannot forward the submission.
+        public static let notLeader = Code(rawValue: "not_leader")
+        /// The entry was overwritten by a new leader before it committed; resubmit.
+        public static let dropped = Code(rawValue: "proposal_dropped")
+        /// The node stopped writing after a storage failure.
+        public static let halted = Code(rawValue: "node_halted")
+        /// The node is shutting down.
+        public static let unavailable = Code(rawValue: "unavailable")
+    }
+
+    /// The stable code.
+    public let code: Code
+    /// A human message naming the problem.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

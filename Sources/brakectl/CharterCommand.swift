@@ -1,0 +1,144 @@
+import ArgumentParser
+import BrakeCore
+import BrakeFiles
+import Foundation
+
+/// `brakectl charter init|sign|verify`: the federation's genesis document.
+struct CharterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charter",
+        abstract: "Create, sign and verify a charter.",
+        subcommands: [Init.self, SignCharter.self, Verify.self]
+    )
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Write a new, unsigned charter envelope.",
+            discussion: """
+                Example: brakectl charter init --federation acme-pact \\
+                  --party "lab-a:Lab A:lab:keys/lab-a.key.pub" --party "gov-a:Gov A:government:keys/gov-a.key.pub" \\
+                  --node "node-1:lab-a:10.0.0.1:7401" --trigger 2:any --lift 2:any,1:government --amend 2:any \\
+                  --out charter.dsse.json
+                Then every party runs `brakectl charter sign charter.dsse.json --key ...`.
+                """
+        )
+
+        @Option(name: .long, help: "The federation id (the log's origin line).")
+        var federation: String
+        @Option(name: .long, help: "ID:NAME:CLASS:PUBLIC-KEY-FILE, class lab, government or observer. Repeat per party; a party with several keys lists several files separated by commas.")
+        var party: [String]
+        @Option(name: .long, help: "ID:PARTY:HOST:PORT. Repeat per node.")
+        var node: [String]
+        @Option(name: .long, help: "Trigger policy: K:CLASS clauses joined by commas, e.g. 2:any,1:government.")
+        var trigger: String
+        @Option(name: .long, help: "Lift policy, same form.")
+        var lift: String
+        @Option(name: .long, help: "Amendment policy, same form.")
+        var amend: String
+        @Option(name: .customLong("motion-lifetime"), help: "Longest lifetime of a motion (e.g. 7d).")
+        var motionLifetime = "7d"
+        @Option(name: .customLong("attestation-interval"), help: "How often parties attest while a pause holds (e.g. 1d).")
+        var attestationInterval = "1d"
+        @Option(name: .long, help: "Optional sunset: a pause ends by itself this long after it took effect.")
+        var sunset: String?
+        @Option(name: .long, help: "Where to write the envelope.")
+        var out: String
+
+        func run() async throws {
+            try await runReporting {
+                let payload = try CharterDraft(
+                    federation: federation, parties: party, nodes: node, trigger: trigger, lift: lift, amend: amend,
+                    motionLifetime: motionLifetime, attestationInterval: attestationInterval, sunset: sunset
+                ).payload()
+                let charter: Charter
+                do throws(BrakeError) { charter = try Charter.parse(payload: payload) } catch {
+                    throw CLIError(.refused, error.message, code: error.code.rawValue)
+                }
+                let envelope = Envelope(payloadType: Charter.payloadType, payload: charter.payloadBytes())
+                do throws(FileError) { try FileBytes.create(out, bytes: envelope.jsonBytes() + Array("\n".utf8), mode: 0o644) } catch {
+                    throw CLIError(.file, error.message, code: error.code)
+                }
+                print("wrote \(out): charter \(charter.id) of federation \(charter.federation), unsigned")
+                print("each party now signs it: brakectl charter sign \(out) --key PARTY.key")
+            }
+        }
+    }
+
+    struct SignCharter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "sign", abstract: "Add your party's signature to a charter envelope.")
+
+        @Argument(help: "The charter envelope file; it is updated in place.")
+        var file: String
+        @Option(name: .long, help: "Your private key file.")
+        var key: String
+
+        func run() async throws {
+            try await runReporting {
+                let envelope = try readEnvelope(file)
+                guard envelope.payloadType == Charter.payloadType else {
+                    throw CLIError(.refused, "\(file) is a \(envelope.payloadType), not a charter", code: "wrong_payload_type")
+                }
+                let charter: Charter
+                do throws(BrakeError) { charter = try Charter.parse(payload: envelope.payload) } catch {
+                    throw CLIError(.refused, error.message, code: error.code.rawValue)
+                }
+                let signer = try loadKey(key)
+                guard let party = charter.party(owning: signer.key.publicKey) else {
+                    throw CLIError(.refused, "the key in \(key) belongs to no party of this charter", code: "unknown_key")
+                }
+                let signed = envelope.signed(with: signer.key)
+                do throws(FileError) { try FileBytes.replace(file, bytes: signed.jsonBytes() + Array("\n".utf8)) } catch {
+                    throw CLIError(.file, error.message, code: error.code)
+                }
+                print("signed charter \(charter.id) as \(party.id)")
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check a charter: well formed, valid, signed by every founding party.")
+
+        @Argument(help: "The charter envelope file.")
+        var file: String
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runReporting {
+                let envelope = try readEnvelope(file)
+                let charter: Charter
+                do throws(BrakeError) { charter = try Charter.verify(envelope) } catch {
+                    throw CLIError(.refused, error.message, code: error.code.rawValue)
+                }
+                if json {
+                    printJSON(Array(#"{"valid":true,"id":"\#(charter.id)","federation":"\#(charter.federation)"}"#.utf8))
+                } else {
+                    print("valid charter \(charter.id)")
+                    print("federation: \(charter.federation)")
+                    for party in charter.parties { print("party \(party.id) (\(party.partyClass.rawValue)): \(party.name), \(party.keys.count) key(s)") }
+                    for node in charter.nodes { print("node \(node.id) of \(node.party) at \(node.address)") }
+                    print("trigger: \(charter.trigger.summary)")
+                    print("lift:    \(charter.lift.summary)")
+                    print("amend:   \(charter.amend.summary)")
+                }
+            }
+        }
+    }
+}
+
+/// Reads a DSSE envelope file.
+func readEnvelope(_ path: String) throws(CLIError) -> Envelope {
+    let bytes: [UInt8]
+    do throws(FileError) { bytes = try FileBytes.read(path) } catch { throw CLIError(.file, error.message, code: error.code) }
+    do throws(BrakeError) { return try Envelope(json: bytes) } catch {
+        throw CLIError(.refused, "\(path): \(error.message)", code: error.code.rawValue)
+    }
+}
+
+/// Reads a private key file, refusing one readable by group or others.
+func loadKey(_ path: String) throws(CLIError) -> (party: String?, key: SigningKey) {
+    do throws(FileError) { return try KeyFiles.signingKey(at: path) } catch {
+        throw CLIError(error.code == "insecure_key_file" ? .insecure : .file, error.message, code: error.code)
+    }
+}

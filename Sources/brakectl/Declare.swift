@@ -1,0 +1,172 @@
+import ArgumentParser
+import BrakeCore
+import BrakeFiles
+import Crypto
+import Foundation
+
+/// `brakectl propose trigger|lift`: a new motion, signed by the proposer and submitted.
+struct Propose: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Propose a motion to trigger a pause of a scope, or to lift a pause.",
+        discussion: """
+            brakectl propose trigger training --reason "..." --key lab-a.key
+            brakectl propose lift PAUSE-ID --reason "..." --key lab-a.key
+            The motion takes effect once the charter's policy is met; other parties co-sign with `brakectl sign`.
+            """
+    )
+
+    enum Kind: String, ExpressibleByArgument { case trigger, lift }
+
+    @Argument(help: "trigger or lift.")
+    var kind: Kind
+    @Argument(help: "For trigger: the scope (e.g. training/frontier). For lift: the pause id.")
+    var target: String
+    @Option(name: .long, help: "Why: recorded in the signed motion.")
+    var reason: String
+    @Option(name: .long, help: "The proposer's private key file.")
+    var key: String
+    @Option(name: .long, help: "How long the motion stays open for signatures (default 24h, at most the charter's lifetime).")
+    var expires = "24h"
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let client = try node.client()
+            let signer = try loadKey(key)
+            let charter = try await client.get("/v1/charter").object ?? [:]
+            guard let federation = charter["federation"] as? String else {
+                throw CLIError(.unavailable, "the node did not return its charter")
+            }
+            guard let party = signer.party else {
+                throw CLIError(.usage, "the key file \(key) names no party")
+            }
+            var scope = target
+            var pause: Any = NSNull()
+            if kind == .lift {
+                let pauses = try await client.get("/v1/pauses").object?["pauses"] as? [[String: Any]] ?? []
+                guard let found = pauses.first(where: { $0["id"] as? String == target }) else {
+                    throw CLIError(.refused, "the node knows no pause \(target)", code: "unknown_pause")
+                }
+                scope = found["scope"] as? String ?? ""
+                pause = target
+            }
+            guard let lifetime = DurationText.millis(expires), lifetime > 0 else {
+                throw CLIError(.usage, "--expires \(expires) is not a duration like 12h or 7d")
+            }
+            let now = Int64(Date().timeIntervalSince1970) * 1000
+            var rng = SystemRandomNumberGenerator()
+            let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &rng)) }.joined()
+            let object: [String: Any] = [
+                "federation": federation, "kind": kind.rawValue, "scope": scope, "reason": reason, "pause": pause,
+                "proposer": party, "created": RFC3339.format(now), "expires": RFC3339.format(now + Int64(lifetime)), "nonce": nonce,
+            ]
+            let draft = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            let motion: Motion
+            do throws(BrakeError) { motion = try Motion.parse(payload: Array(draft)) } catch {
+                throw CLIError(.refused, error.message, code: error.code.rawValue)
+            }
+            let envelope = Envelope(payloadType: Motion.payloadType, payload: motion.payloadBytes()).signed(with: signer.key)
+            try await submit(envelope, to: client, json: json)
+        }
+    }
+}
+
+/// `brakectl sign MOTION-ID`: co-sign a motion the node holds, after showing its exact payload.
+struct Sign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Co-sign an open motion: fetch it, show its exact payload, sign, submit.")
+
+    @Argument(help: "The motion id (SHA-256 of its payload).")
+    var motionID: String
+    @Option(name: .long, help: "Your private key file.")
+    var key: String
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let client = try node.client()
+            let signer = try loadKey(key)
+            let motion = try await client.get("/v1/motions/\(motionID)").object ?? [:]
+            guard let encoded = motion["payload"] as? String, let payload = Data(base64Encoded: encoded) else {
+                throw CLIError(.unavailable, "the node returned motion \(motionID) without its payload")
+            }
+            // Never sign what the node merely says: the id must be the hash of the bytes we sign.
+            guard BrakeCore.motionID(payload: Array(payload)) == motionID else {
+                throw CLIError(.refused, "the payload the node returned does not hash to \(motionID); not signing", code: "payload_mismatch")
+            }
+            if !json {
+                print("signing motion \(motionID) as \(signer.party ?? "?"):")
+                print(String(decoding: payload, as: UTF8.self))
+            }
+            let envelope = Envelope(payloadType: Motion.payloadType, payload: Array(payload)).signed(with: signer.key)
+            try await submit(envelope, to: client, json: json)
+        }
+    }
+}
+
+/// `brakectl attest PAUSE-ID`: a compliance attestation while a pause holds.
+struct Attest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Attest your party's compliance with a pause for a period.")
+
+    @Argument(help: "The pause id.")
+    var pauseID: String
+    @Option(name: .long, help: "The period attested, e.g. 2026-11-29.")
+    var period: String
+    @Option(name: .long, help: "A claim (repeat for several).")
+    var claim: [String]
+    @Option(name: .long, help: "An evidence file whose SHA-256 is recorded (repeat for several).")
+    var evidence: [String] = []
+    @Option(name: .long, help: "Your private key file.")
+    var key: String
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let client = try node.client()
+            let signer = try loadKey(key)
+            let charter = try await client.get("/v1/charter").object ?? [:]
+            var digests: [String] = []
+            for path in evidence {
+                let bytes: [UInt8]
+                do throws(FileError) { bytes = try FileBytes.read(path) } catch { throw CLIError(.file, error.message, code: error.code) }
+                digests.append("sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            }
+            let object: [String: Any] = [
+                "federation": charter["federation"] as? String ?? "", "pause": pauseID, "party": signer.party ?? "",
+                "period": period, "claims": claim, "evidence": digests,
+                "created": RFC3339.format(Int64(Date().timeIntervalSince1970) * 1000),
+            ]
+            let draft = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            let attestation: Attestation
+            do throws(BrakeError) { attestation = try Attestation.parse(payload: Array(draft)) } catch {
+                throw CLIError(.refused, error.message, code: error.code.rawValue)
+            }
+            let envelope = Envelope(payloadType: Attestation.payloadType, payload: attestation.payloadBytes()).signed(with: signer.key)
+            try await submit(envelope, to: client, json: json)
+        }
+    }
+}
+
+/// Submits a signed declaration and reports what the node did with it.
+func submit(_ envelope: Envelope, to client: NodeClient, json: Bool) async throws(CLIError) {
+    let reply = try await client.send(.POST, "/v1/declarations", body: envelope.jsonBytes())
+    guard (200..<300).contains(reply.status) else { throw CLIError(reply: reply) }
+    if json { printJSON(reply.body); return }
+    let answer = reply.object ?? [:]
+    let id = answer["id"] as? String ?? "?"
+    let state = answer["state"] as? String ?? "?"
+    let index = answer["index"] as? UInt64 ?? (answer["index"] as? Int).map(UInt64.init) ?? 0
+    if reply.status == 202 {
+        print("submitted \(id): not yet committed (entry \(index)); see brakectl motions")
+    } else {
+        print("\(id): \(state) (entry \(index))")
+        if let receipt = answer["receipt"] as? [String: Any], let signers = receipt["signers"] as? [String] {
+            print("signed by: \(signers.joined(separator: ", "))")
+        }
+    }
+}

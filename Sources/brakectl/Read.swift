@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+
+/// `brakectl status`: the node's consensus and apply state.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the node's status.")
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let reply = try await node.client().get("/v1/status")
+            if json { printJSON(reply.body); return }
+            let s = reply.object ?? [:]
+            print("node \(s["node"] ?? "?") of \(s["party"] ?? "?") in federation \(s["federation"] ?? "?")")
+            print("role \(s["role"] ?? "?"), term \(s["term"] ?? "?"), leader \(s["leader"] ?? "none")")
+            print("commit \(s["commitIndex"] ?? "?"), applied \(s["appliedIndex"] ?? "?"), fresh \(s["fresh"] ?? "?")")
+            print("pauses in force \(s["pausesInForce"] ?? "?"), open motions \(s["openMotions"] ?? "?")")
+            if let halted = s["halted"] as? String { print("HALTED: \(halted)") }
+        }
+    }
+}
+
+/// `brakectl check SCOPE`: exit 0 clear, 1 paused, 2 unknown, 64 and up for errors.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Is SCOPE paused? Exit 0 clear, 1 paused, 2 unknown.",
+        discussion: "Use it in front of the work it guards: brakectl check training/frontier && ./train.sh"
+    )
+    @Argument(help: "The scope, e.g. training/frontier.") var scope: String
+    @Option(name: .customLong("max-staleness"), help: "Answer unknown unless the node heard from a quorum this recently.") var maxStaleness = "5s"
+    @Flag(name: .long, help: "Confirm with a quorum first (Raft ReadIndex).") var linearizable = false
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        var verdict = "unknown"
+        try await runReporting {
+            let encoded = scope.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? scope
+            let path = "/v1/check?scope=\(encoded)&max-staleness=\(maxStaleness)&consistency=\(linearizable ? "linearizable" : "local")"
+            let reply = try await node.client().get(path)
+            let answer = reply.object ?? [:]
+            verdict = answer["verdict"] as? String ?? "unknown"
+            if json { printJSON(reply.body); return }
+            switch verdict {
+            case "paused":
+                let pauses = answer["pauses"] as? [[String: Any]] ?? []
+                print("paused: \(scope) is covered by " + pauses.map { "\($0["scope"] ?? "?") (pause \($0["id"] ?? "?"))" }.joined(separator: ", "))
+            case "clear":
+                print("clear: no pause covers \(scope)")
+            default:
+                print("unknown: \(answer["reason"] as? String ?? "the node cannot tell")")
+            }
+        }
+        switch verdict {
+        case "clear": return
+        case "paused": throw ExitCode(1)
+        default: throw ExitCode(2)
+        }
+    }
+}
+
+/// `brakectl motions`: motions and their states.
+struct Motions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List motions.")
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let reply = try await node.client().get("/v1/motions")
+            if json { printJSON(reply.body); return }
+            let motions = reply.object?["motions"] as? [[String: Any]] ?? []
+            if motions.isEmpty { print("no motions") }
+            for m in motions {
+                let signers = (m["signers"] as? [[String: Any]] ?? []).compactMap { $0["party"] as? String }
+                print("\(m["id"] ?? "?")  \(m["state"] ?? "?")  \(m["kind"] ?? "?") \(m["scope"] ?? "?")  signed by \(signers.joined(separator: ", "))  expires \(m["expires"] ?? "?")")
+            }
+        }
+    }
+}
+
+/// `brakectl pauses`: pauses, in force and lifted.
+struct Pauses: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List pauses.")
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let reply = try await node.client().get("/v1/pauses")
+            if json { printJSON(reply.body); return }
+            let pauses = reply.object?["pauses"] as? [[String: Any]] ?? []
+            if pauses.isEmpty { print("no pauses") }
+            for p in pauses {
+                let state = (p["inForce"] as? Bool ?? false) ? "IN FORCE" : "ended"
+                print("\(p["id"] ?? "?")  \(state)  \(p["scope"] ?? "?")  signed by \((p["signers"] as? [String] ?? []).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+/// `brakectl watch`: follow registry events as they are applied.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Follow registry events (Server-Sent Events), optionally from a log index.")
+    @Option(name: .long, help: "Replay events of entries after this index first.") var from: UInt64?
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print each event as a JSON line.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            var headers: [(String, String)] = []
+            if let from { headers.append(("Last-Event-ID", String(from))) }
+            var id = "", type = ""
+            try await node.client().streamLines("/v1/events", headers: headers) { line in
+                if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
+                else if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
+                else if line.hasPrefix("data: ") {
+                    let data = String(line.dropFirst(6))
+                    if json {
+                        print(#"{"index":\#(id),"event":\#(data)}"#)
+                    } else {
+                        print("[\(id)] \(type) \(data)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `brakectl log`: committed entries.
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show committed log entries.")
+    @Option(name: .long, help: "First index.") var from: UInt64 = 1
+    @Option(name: .long, help: "At most this many entries.") var limit: Int = 100
+    @OptionGroup var node: NodeOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let reply = try await node.client().get("/v1/log?from=\(from)&limit=\(limit)")
+            if json { printJSON(reply.body); return }
+            for e in reply.object?["entries"] as? [[String: Any]] ?? [] {
+                if e["noop"] as? Bool == true {
+                    print("\(e["index"] ?? "?") term \(e["term"] ?? "?") no-op")
+                } else {
+                    print("\(e["index"] ?? "?") term \(e["term"] ?? "?") \(e["time"] ?? "?") \(e["declaration"] ?? "")")
+                }
+            }
+        }
+    }
+}

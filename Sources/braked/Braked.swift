@@ -1,0 +1,109 @@
+import ArgumentParser
+import BrakeNode
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// `braked`: one node of a Brake federation.
+@main
+struct Braked: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "braked",
+        abstract: "Run a Brake node: the replicated pause registry daemon.",
+        discussion: """
+            braked --config FILE runs the node a config file describes (see Deploy/node.json).
+            braked --dev runs a throwaway one-node federation of three dev parties whose keys are \
+            written under the data directory.
+            """
+    )
+
+    @Option(name: .long, help: "Node configuration file (JSON).")
+    var config: String?
+
+    @Flag(name: .long, help: "Run a throwaway dev federation (lab-a, lab-b, gov-a; one node).")
+    var dev = false
+
+    @Option(name: .customLong("data-dir"), help: "With --dev: the data directory (default: a fresh temporary directory).")
+    var dataDir: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        if dev == (config != nil) {
+            throw ValidationError("give exactly one of --config FILE or --dev")
+        }
+        if dataDir != nil && !dev {
+            throw ValidationError("--data-dir goes with --dev; a config file names its own data directory")
+        }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("unknown log level \(logLevel)")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let metrics = NodeMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        let logger = Logger(label: "braked")
+
+        let nodeConfiguration: NodeConfiguration
+        do {
+            if let config {
+                nodeConfiguration = try NodeConfiguration.load(path: config)
+            } else {
+                let directory = dataDir ?? Self.temporaryDirectory()
+                let layout = try DevFederationSetup.prepare(dataDirectory: directory, seeds: DevFederationSetup.randomSeeds)
+                nodeConfiguration = layout.configuration
+                Self.printDevBanner(layout)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        do {
+            try await BrakeDaemon(configuration: nodeConfiguration, metrics: metrics, logger: logger).run()
+        } catch {
+            FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func temporaryDirectory() -> String {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("brake-dev.XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard let made else { return (NSTemporaryDirectory() as NSString).appendingPathComponent("brake-dev-\(getpid())") }
+        return String(cString: made)
+    }
+
+    static func printDevBanner(_ layout: DevFederationSetup.Layout) {
+        let socket = layout.configuration.socketPath
+        let keys = Dictionary(uniqueKeysWithValues: layout.keyPaths.map { ($0.party, $0.path) })
+        let text = """
+            Brake dev federation (parties lab-a, lab-b: labs; gov-a: government; node node-1)
+              policy: trigger needs 2 distinct parties; lift needs 2 distinct parties incl. 1 government
+              data dir: \(layout.configuration.dataDirectory)
+              charter:  \(layout.charterPath)
+              socket:   \(socket)
+              keys:     \(layout.keyPaths.map { "\($0.party)=\($0.path)" }.joined(separator: "\n            "))
+
+            Try, in another shell:
+              export BRAKE_SOCKET=\(socket)
+              brakectl propose trigger training --reason "eval threshold crossed" --key \(keys["lab-a"] ?? "")
+              brakectl sign <MOTION-ID> --key \(keys["lab-b"] ?? "")
+              brakectl check training/frontier     # exit 1: paused
+              brakectl propose lift <PAUSE-ID> --reason "evals reviewed" --key \(keys["lab-a"] ?? "")
+              brakectl sign <LIFT-MOTION-ID> --key \(keys["gov-a"] ?? "")
+              brakectl check training/frontier     # exit 0: clear
+
+            """
+        print(text)
+        FileHandle.standardOutput.synchronizeFile()
+    }
+}

@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import BrakeCore
+import BrakeFiles
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A real `braked --dev` process on a data directory, and its real Unix socket.
+final class BrakedProcess: @unchecked Sendable {
+    let dataDirectory: String
+    let process: Process
+    var socketPath: String { dataDirectory + "/brake.sock" }
+
+    /// The directory holding the built `braked` and `brakectl` (beside the test bundle), or $BRAKE_BIN_DIR.
+    static var binDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["BRAKE_BIN_DIR"] { return dir }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (exe as NSString).deletingLastPathComponent
+    }
+
+    /// A fresh temporary data directory.
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "brake-it-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Starts `braked --dev --data-dir DIR` and waits until its API answers.
+    init(dataDirectory: String) async throws {
+        self.dataDirectory = dataDirectory
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binDirectory + "/braked")
+        process.arguments = ["--dev", "--data-dir", dataDirectory, "--log-level", "warning"]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if process.isRunning == false { throw TestFailure("braked exited early with status \(process.terminationStatus)") }
+            if FileManager.default.fileExists(atPath: socketPath),
+               let reply = try? await get("/v1/status"), reply.status == 200, reply.json["role"] as? String == "leader" {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("braked did not answer on \(socketPath) within 30 s")
+    }
+
+    /// SIGKILL, then wait for the process to be gone.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then wait; returns the exit status.
+    func terminate() -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// The dev party's signing key written under the data directory.
+    func key(_ party: String) throws -> SigningKey {
+        try KeyFiles.signingKey(at: keyPath(party)).key
+    }
+
+    func keyPath(_ party: String) -> String { dataDirectory + "/keys/\(party).key" }
+
+    struct Reply {
+        var status: Int
+        var body: [UInt8]
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func get(_ path: String) async throws -> Reply {
+        try await send(.GET, path, body: nil)
+    }
+
+    func post(_ path: String, body: [UInt8]) async throws -> Reply {
+        try await send(.POST, path, body: body)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> Reply {
+        var request = HTTPClientRequest(url: URL(httpURLWithSocketPath: socketPath, uri: path)!.absoluteString)
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), body: Array(buffer: bytes))
+    }
+
+    /// The charter the node serves.
+    func charter() throws -> Charter {
+        try Charter.verify(Envelope(json: FileBytes.read(dataDirectory + "/charter.dsse.json")))
+    }
+}
+
+/// Runs `brakectl` with arguments against a socket; returns exit status and stdout.
+func brakectl(_ arguments: [String], socket: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: BrakedProcess.binDirectory + "/brakectl")
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["BRAKE_SOCKET"] = socket
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A signed motion envelope, as a party would make it.
+func motionEnvelope(
+    charter: Charter, kind: String, scope: String, pause: String? = nil, proposer: String,
+    now: Date = Date(), lifetime: TimeInterval = 3600, federation: String? = nil, signers: [SigningKey]
+) throws -> Envelope {
+    let created = Int64(now.timeIntervalSince1970) * 1000
+    let object: [String: Any] = [
+        "federation": federation ?? charter.federation, "kind": kind, "scope": scope, "reason": "integration test",
+        "pause": pause ?? NSNull(), "proposer": proposer, "created": RFC3339.format(created),
+        "expires": RFC3339.format(created + Int64(lifetime * 1000)), "nonce": UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+    ]
+    let payload = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    var envelope = Envelope(payloadType: Motion.payloadType, payload: Array(payload))
+    for key in signers { envelope = envelope.signed(with: key) }
+    return envelope
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
