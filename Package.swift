@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
-        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

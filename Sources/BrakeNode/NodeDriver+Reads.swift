@@ -9,6 +9,7 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var term: UInt64
     public var role: String
     public var leader: String?
+    public var vote: String?
     public var commitIndex: UInt64
     public var appliedIndex: UInt64
     public var lastIndex: UInt64
@@ -38,6 +39,7 @@ extension NodeDriver {
             term: raft.term,
             role: raft.role.rawValue,
             leader: raft.leader,
+            vote: raft.vote,
             commitIndex: raft.commitIndex,
             appliedIndex: registry.appliedIndex,
             lastIndex: raft.lastIndex,
@@ -53,7 +55,7 @@ extension NodeDriver {
     /// A one-voter federation is always fresh.
     func isFresh(withinMillis millis: Int) -> Bool {
         let tickCount = max(1, (millis + configuration.tickMillis - 1) / configuration.tickMillis)
-        return raft.hasQuorumContact(withinTicks: tickCount)
+        return raft.hasQuorumContact(withinTicks: tickCount) && registry.appliedIndex >= raft.commitIndex
     }
 
     /// Answers whether `scope` is paused.

@@ -22,7 +22,9 @@ extension NodeDriver {
     ///
     /// A declaration the registry refuses never reaches the log: it is answered with the registry's
     /// error and leaves nothing behind.
-    public func submit(_ envelope: Envelope, timeoutMillis: Int) async throws(SubmitError) -> SubmitOutcome {
+    /// A follower forwards the declaration to the leader it knows (once: a forwarded submission is
+    /// never forwarded again, so two nodes with different views of the leader cannot bounce it).
+    public func submit(_ envelope: Envelope, timeoutMillis: Int, forwarded: Bool = false) async throws(SubmitError) -> SubmitOutcome {
         if let halted { throw .node(NodeError(.halted, "storage failed, node stopped writing: \(halted)")) }
         let now = stamp()
         let admission: Admission
@@ -42,6 +44,8 @@ extension NodeDriver {
             position = try raft.propose(record.encoded())
         } catch {
             switch error {
+            case .notLeader(let leader?) where !forwarded && leader != nodeID:
+                return try await transport.forward(envelope, to: leader, timeoutMillis: timeoutMillis)
             case .notLeader(let leader):
                 throw .node(NodeError(.notLeader, "this node is not the leader" + (leader.map { "; the leader is \($0)" } ?? " and knows no leader yet")))
             default:

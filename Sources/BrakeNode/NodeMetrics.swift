@@ -16,23 +16,27 @@ public final class NodeMetrics: Sendable {
     /// Creates the metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        accepted = registry.makeCounter(name: "brake_declarations_accepted_total", help: "Declarations committed and accepted by the registry")
-        term = registry.makeGauge(name: "brake_raft_term", help: "Current Raft term")
-        commitIndex = registry.makeGauge(name: "brake_raft_commit_index", help: "Highest committed log index")
-        appliedIndex = registry.makeGauge(name: "brake_applied_index", help: "Highest log index applied to the registry")
-        isLeader = registry.makeGauge(name: "brake_raft_is_leader", help: "1 if this node leads Raft")
-        pausesInForce = registry.makeGauge(name: "brake_pauses_in_force", help: "Pauses in force now")
-        openMotions = registry.makeGauge(name: "brake_motions_open", help: "Motions open for signatures")
+        accepted = registry.makeCounter(descriptor: Self.name("brake_declarations_accepted_total", "Declarations committed and accepted by the registry"))
+        term = registry.makeGauge(descriptor: Self.name("brake_raft_term", "Current Raft term"))
+        commitIndex = registry.makeGauge(descriptor: Self.name("brake_raft_commit_index", "Highest committed log index"))
+        appliedIndex = registry.makeGauge(descriptor: Self.name("brake_applied_index", "Highest log index applied to the registry"))
+        isLeader = registry.makeGauge(descriptor: Self.name("brake_raft_is_leader", "1 if this node leads Raft"))
+        pausesInForce = registry.makeGauge(descriptor: Self.name("brake_pauses_in_force", "Pauses in force now"))
+        openMotions = registry.makeGauge(descriptor: Self.name("brake_motions_open", "Motions open for signatures"))
+    }
+
+    static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// The counter of refused declarations with this error code.
     func rejected(_ code: String) -> Counter {
-        registry.makeCounter(name: "brake_declarations_rejected_total", labels: [("code", code)], help: "Declarations refused, by error code")
+        registry.makeCounter(descriptor: Self.name("brake_declarations_rejected_total", "Declarations refused, by error code"), labels: [("code", code)])
     }
 
     /// The counter of check verdicts of this kind.
     func checks(_ verdict: String) -> Counter {
-        registry.makeCounter(name: "brake_checks_total", labels: [("verdict", verdict)], help: "Check verdicts given")
+        registry.makeCounter(descriptor: Self.name("brake_checks_total", "Check verdicts given"), labels: [("verdict", verdict)])
     }
 
     /// Sets the gauges from a status.

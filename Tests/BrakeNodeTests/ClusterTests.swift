@@ -1,0 +1,113 @@
+import BrakeCore
+import BrakeNode
+import BrakeRaft
+import Foundation
+import Testing
+
+/// Three real `NodeDriver`s with real LMDB stores, linked in-process: the driver runs Raft between
+/// nodes, forwards a follower's submissions to the leader, and reads honestly when cut off.
+@Suite("NodeDriver in a three-node group", .serialized)
+struct ClusterTests {
+    @Test("a submission to a follower goes to the leader and commits on every node")
+    func forwardToLeader() async throws {
+        let cluster = try LocalCluster()
+        defer { Task { await cluster.shutdown() } }
+        let leader = try await cluster.waitForLeader()
+        let followers = LocalCluster.nodeIDs.filter { $0 != leader }
+
+        let envelope = try cluster.motion("training", by: "lab-a")
+        let outcome = try await cluster.network.driver(followers[0])!.submit(envelope, timeoutMillis: 3_000)
+        guard case .applied(.accepted(let receipt), let index) = outcome else {
+            Issue.record("expected the motion to be applied, got \(outcome)")
+            return
+        }
+        #expect(receipt.state == "open")
+
+        // Co-signed through the other follower: the motion passes and every node reports paused.
+        var cosign = envelope
+        cosign.signatures = []
+        cosign = cosign.signed(with: cluster.keys["lab-b"]!)
+        let second = try await cluster.network.driver(followers[1])!.submit(cosign, timeoutMillis: 3_000)
+        guard case .applied(.accepted(let passed), let passedIndex) = second else {
+            Issue.record("expected the co-signature to be applied, got \(second)")
+            return
+        }
+        #expect(passed.state == "passed")
+        #expect(passedIndex > index)
+        try await cluster.waitApplied(passedIndex)
+        for id in LocalCluster.nodeIDs {
+            let verdict = await cluster.network.driver(id)!.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .local, timeoutMillis: 1_000)
+            #expect(verdict.verdict == .paused, "\(id) says \(verdict.verdict)")
+            let linear = await cluster.network.driver(id)!.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .linearizable, timeoutMillis: 2_000)
+            #expect(linear.verdict == .paused, "\(id) linearizable says \(linear.verdict)")
+        }
+        let states = await LocalCluster.nodeIDs.asyncMap { await cluster.network.driver($0)!.currentRegistry().snapshot() }
+        #expect(Set(states).count == 1, "registries differ across nodes")
+        await cluster.shutdown()
+    }
+
+    @Test("a node cut off from the quorum answers unknown, never clear, and catches up after heal")
+    func cutOffNodeIsUnknown() async throws {
+        let cluster = try LocalCluster()
+        defer { Task { await cluster.shutdown() } }
+        let leader = try await cluster.waitForLeader()
+        let follower = LocalCluster.nodeIDs.first { $0 != leader }!
+        cluster.network.cut(follower)
+        try await Task.sleep(for: .milliseconds(400))
+        let cutOff = cluster.network.driver(follower)!
+        let local = await cutOff.check(try Scope("training"), maxStalenessMillis: 200, consistency: .local, timeoutMillis: 300)
+        #expect(local.verdict == .unknown)
+        #expect(local.reason != nil)
+        let linear = await cutOff.check(try Scope("training"), maxStalenessMillis: 200, consistency: .linearizable, timeoutMillis: 300)
+        #expect(linear.verdict == .unknown)
+
+        // Meanwhile the majority pauses training.
+        let rest = LocalCluster.nodeIDs.filter { $0 != follower }
+        let majorityLeader = try await cluster.waitForLeader(among: rest)
+        var envelope = try cluster.motion("training", by: "lab-a")
+        envelope = envelope.signed(with: cluster.keys["gov-a"]!)
+        let outcome = try await cluster.network.driver(majorityLeader)!.submit(envelope, timeoutMillis: 3_000)
+        guard case .applied(.accepted(let receipt), let index) = outcome else {
+            Issue.record("expected the motion to be applied, got \(outcome)")
+            return
+        }
+        #expect(receipt.state == "passed")
+
+        cluster.network.heal()
+        try await cluster.waitApplied(index, on: [follower])
+        let after = await cutOff.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .local, timeoutMillis: 1_000)
+        #expect(after.verdict == .paused)
+        await cluster.shutdown()
+    }
+
+    @Test("a restarted node resumes from its store with the same registry")
+    func restartResumes() async throws {
+        let cluster = try LocalCluster()
+        defer { Task { await cluster.shutdown() } }
+        let leader = try await cluster.waitForLeader()
+        let outcome = try await cluster.network.driver(leader)!.submit(try cluster.motion("inference", by: "lab-b"), timeoutMillis: 3_000)
+        guard case .applied(_, let index) = outcome else {
+            Issue.record("not applied: \(outcome)")
+            return
+        }
+        try await cluster.waitApplied(index)
+        let victim = LocalCluster.nodeIDs.first { $0 != leader }!
+        let before = await cluster.network.driver(victim)!.status()
+        let registryBefore = await cluster.network.driver(victim)!.currentRegistry().snapshot()
+        await cluster.stop(victim)
+        try cluster.start(victim)
+        let after = await cluster.network.driver(victim)!.status()
+        #expect(after.term >= before.term)
+        #expect(after.appliedIndex == before.appliedIndex)
+        #expect(await cluster.network.driver(victim)!.currentRegistry().snapshot() == registryBefore)
+        await cluster.shutdown()
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
