@@ -1,0 +1,91 @@
+import BrakeCore
+import BrakeRaft
+
+/// The federation a simulation runs: the three parties of the development federation (lab-a,
+/// lab-b, gov-a, with its trigger and lift policies) but N nodes, plus a stranger's key that the
+/// charter does not know, for the invalid declarations the clients send.
+///
+/// The keys come from fixed seeds, so every run of every seed shares one federation; only the
+/// run's seed decides what happens in it.
+public struct SimFederation: Sendable {
+    /// The verified charter every node starts from.
+    public let charter: Charter
+    /// The charter envelope, signed by all three parties.
+    public let charterEnvelope: Envelope
+    /// Each party's signing key, in charter order.
+    public let keys: [(party: String, key: SigningKey)]
+    /// A valid Ed25519 key that belongs to no party of the charter.
+    public let stranger: SigningKey
+    /// The Raft ids of the nodes, in charter order.
+    public let nodeIDs: [NodeID]
+
+    /// Builds a charter for `nodes` nodes, operated round-robin by the three parties, signs it
+    /// with every party and verifies it the way a node would (`Charter.verify`).
+    public static func make(nodes: Int) throws(BrakeError) -> SimFederation {
+        let parties: [(id: String, name: String, partyClass: PartyClass)] = [
+            ("lab-a", "Lab A", .lab), ("lab-b", "Lab B", .lab), ("gov-a", "Gov A", .government),
+        ]
+        var keys: [(party: String, key: SigningKey)] = []
+        var charterParties: [Party] = []
+        for (n, spec) in parties.enumerated() {
+            let key = try SigningKey(seed: fixedSeed(UInt8(n + 1)))
+            keys.append((spec.id, key))
+            charterParties.append(Party(id: spec.id, name: spec.name, partyClass: spec.partyClass, keys: [key.publicKey]))
+        }
+        let count = max(nodes, 1)
+        let nodeInfos = (1...count).map { n in
+            NodeInfo(id: "node-\(n)", party: parties[(n - 1) % parties.count].id, address: "10.0.0.\(n):7401")
+        }
+        let draft = Charter(
+            federation: "brake-sim",
+            parties: charterParties,
+            nodes: nodeInfos,
+            trigger: PolicyRule(clauses: [PolicyClause(atLeast: 2)]),
+            lift: PolicyRule(clauses: [PolicyClause(atLeast: 2), PolicyClause(atLeast: 1, partyClass: .government)]),
+            amend: PolicyRule(clauses: [PolicyClause(atLeast: 3)]),
+            motionLifetimeSeconds: 3_600,
+            attestationIntervalSeconds: 86_400,
+            pauseSunsetSeconds: nil
+        )
+        try draft.validate()
+        var envelope = draft.unsignedEnvelope()
+        for (_, key) in keys { envelope = envelope.signed(with: key) }
+        let charter = try Charter.verify(envelope)
+        return SimFederation(
+            charter: charter, charterEnvelope: envelope, keys: keys,
+            stranger: try SigningKey(seed: fixedSeed(0xEE)), nodeIDs: nodeInfos.map(\.id)
+        )
+    }
+
+    /// The federations of 1 to 9 nodes, built once per process: building one signs and verifies
+    /// a charter, which every run would otherwise repeat.
+    static let cached: [Int: SimFederation] = {
+        var result: [Int: SimFederation] = [:]
+        for n in 1...9 {
+            if let federation = try? make(nodes: n) { result[n] = federation }
+        }
+        return result
+    }()
+
+    /// Why the federation of `nodes` nodes does not build (for the failure message).
+    static func buildError(_ nodes: Int) -> String {
+        do {
+            _ = try make(nodes: nodes)
+            return "no error"
+        } catch {
+            return error.description
+        }
+    }
+
+    /// The signing key of `party`.
+    public func key(of party: String) -> SigningKey? {
+        keys.first { $0.party == party }?.key
+    }
+
+    /// The party ids, in charter order.
+    public var partyIDs: [String] { keys.map(\.party) }
+
+    private static func fixedSeed(_ tag: UInt8) -> [UInt8] {
+        (0..<32).map { UInt8(truncatingIfNeeded: Int(tag) &* 31 &+ $0 &* 7) }
+    }
+}

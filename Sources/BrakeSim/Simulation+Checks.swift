@@ -1,0 +1,51 @@
+import BrakeCore
+import BrakeRaft
+
+/// The invariants checked at the end of every step (the others are checked as events happen:
+/// see `handleReady`): identical registries at equal applied indices, policy safety, and
+/// liveness once the faults stop.
+extension Simulation {
+    mutating func checkAfterStep() {
+        guard violation == nil else { return }
+        for i in 0..<nodeCount where nodes[i].isUp && nodes[i].checkedApplied != nodes[i].applied {
+            nodes[i].checkedApplied = nodes[i].applied
+            let applied = nodes[i].applied
+            let restored = nodes[i].restored
+            nodes[i].restored = false
+            if let problem = history.recordRegistry(nodes[i].registry, index: applied, node: nodes[i].id, bytes: restored) {
+                fail(.registryDivergence, problem)
+                return
+            }
+            if let problem = audit.check(pauses: nodes[i].registry.pauses, applied: applied) {
+                fail(.policySafety, "\(nodes[i].id) at applied index \(applied): \(problem)")
+                return
+            }
+        }
+        checkLiveness()
+    }
+
+    /// After the faults stop: within `livenessBound` ticks a leader must exist, the probe
+    /// submission must be acknowledged, and every node must have applied everything committed.
+    mutating func checkLiveness() {
+        guard let quietSince, convergedAt == nil else { return }
+        let leaders = nodes.filter { $0.raft?.role == .leader }
+        let commit = history.committedIndex
+        let converged = clients.probeAcknowledged && !leaders.isEmpty
+            && nodes.allSatisfy { $0.isUp && $0.applied == commit }
+        if converged {
+            convergedAt = stepCount
+            for node in nodes {
+                if let problem = history.recordRegistry(node.registry, index: node.applied, node: node.id, bytes: true) {
+                    fail(.registryDivergence, "after convergence: \(problem)")
+                    return
+                }
+            }
+            note("converged at index \(commit)")
+            return
+        }
+        guard stepCount - quietSince > livenessBound else { return }
+        let leaderText = leaders.map { "\($0.id) (term \($0.raft?.term ?? 0))" }.joined(separator: ", ")
+        let applied = nodes.map { "\($0.id)=\($0.applied)" }.joined(separator: " ")
+        fail(.liveness, "\(livenessBound) ticks after the faults stopped: leaders [\(leaderText)], probe acknowledged \(clients.probeAcknowledged), committed \(commit), applied \(applied)")
+    }
+}
