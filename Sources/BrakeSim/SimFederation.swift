@@ -89,3 +89,10 @@ public struct SimFederation: Sendable {
         (0..<32).map { UInt8(truncatingIfNeeded: Int(tag) &* 31 &+ $0 &* 7) }
     }
 }
+
+extension SimFederation {
+    /// The simulated federation of `cachedNodes` nodes (1 to 9), built once per process.
+    public static func make(cachedNodes: Int) -> SimFederation? {
+        cached[cachedNodes]
+    }
+}

@@ -7,7 +7,7 @@ import BrakeRaft
 extension Simulation {
     mutating func checkAfterStep() {
         guard violation == nil else { return }
-        for i in 0..<nodeCount where nodes[i].isUp && nodes[i].checkedApplied != nodes[i].applied {
+        for i in 0..<nodeCount where checksEnabled && nodes[i].isUp && nodes[i].checkedApplied != nodes[i].applied {
             nodes[i].checkedApplied = nodes[i].applied
             let applied = nodes[i].applied
             let restored = nodes[i].restored

@@ -49,6 +49,8 @@ extension Simulation {
                 clients.current = nil
                 if submission.expectation == .probe {
                     fail(.liveness, "the leader refused the probe submission: \(error)")
+                } else if case .invalid(let code) = submission.expectation, error.code != code {
+                    fail(.admission, "\(nodes[i].id) refused an invalid declaration with \(error.code) instead of \(code): \(error.message)")
                 }
                 return
             case .success(let admission):

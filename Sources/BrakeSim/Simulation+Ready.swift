@@ -164,7 +164,7 @@ extension Simulation {
             fail(kind, problem)
             return
         }
-        if entry.index == audit.lastIndex + 1 {
+        if checksEnabled, entry.index == audit.lastIndex + 1 {
             let before = audit.effectiveTime
             audit.read(index: entry.index, data: entry.data)
             if let stamp = history.stamps[SimulationHistory.Position(index: entry.index, term: entry.term)], stamp < before {

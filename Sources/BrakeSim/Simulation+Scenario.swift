@@ -1,3 +1,4 @@
+import BrakeCore
 import BrakeRaft
 
 /// Entry points for the test suites: the seed sweep's configuration for each seed, and controls
@@ -65,5 +66,29 @@ extension Simulation {
             step()
         }
         return violation == nil && condition(self)
+    }
+}
+
+extension Simulation {
+    /// Proposes `envelopes` on the current leader as the clients would, stamped with the
+    /// leader's clock but without admission (the benchmark measures the core and the apply).
+    /// Returns how many were proposed (0 without a leader).
+    public mutating func proposeOnLeader(_ envelopes: [Envelope]) -> Int {
+        guard let leader, let i = nodeIndex[leader] else { return 0 }
+        var count = 0
+        for envelope in envelopes {
+            let stamp = max(nodes[i].wallClock, nodes[i].lastStamp)
+            guard let proposed = try? nodes[i].raft?.propose(LogRecord(time: stamp, envelope: envelope).encoded()) else { break }
+            nodes[i].lastStamp = stamp
+            history.recordStamp(SimulationHistory.Position(index: proposed.index, term: proposed.term), time: stamp)
+            count += 1
+        }
+        handleReady(i)
+        return count
+    }
+
+    /// The lowest applied index among the running nodes.
+    public var minimumAppliedIndex: UInt64 {
+        nodes.filter(\.isUp).map(\.applied).min() ?? 0
     }
 }

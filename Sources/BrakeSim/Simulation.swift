@@ -45,6 +45,9 @@ public struct Simulation {
     public private(set) var stepCount = 0
     /// The first violation, if any; the run stops there.
     public private(set) var violation: InvariantViolation?
+    /// Whether the per-step registry comparisons and the policy audit run (the cheap per-event
+    /// Raft checks always do). The benchmark turns them off to time the core and the apply alone.
+    public var checksEnabled = true
     var trace = TraceHasher()
     var events: [String] = []
     /// A crash scheduled inside a later `Ready` of `node`: after `skip` more Readies with
