@@ -158,10 +158,12 @@ public struct Simulation {
 
     /// The report of the run so far.
     public var report: SimulationReport {
-        SimulationReport(
+        let pauses = nodes.max { $0.applied < $1.applied }?.registry.pauses ?? []
+        return SimulationReport(
             seed: seed, nodes: nodeCount, steps: stepCount, violation: violation, traceHash: trace.value,
             committedIndex: history.committedIndex, acknowledged: clients.acknowledged,
-            rejectedAtAdmission: clients.rejected, leaderTerms: history.leaders.count, crashes: crashes,
+            rejectedAtAdmission: clients.rejected, leaderTerms: history.leaders.count, pauses: pauses.count,
+            lifts: pauses.filter { $0.liftedAt != nil }.count, crashes: crashes,
             partitions: partitions, compactions: compactions, snapshotsInstalled: snapshotsInstalled,
             messagesSent: network.sent, messagesDelivered: network.delivered, messagesDropped: network.dropped,
             convergedAtStep: convergedAt

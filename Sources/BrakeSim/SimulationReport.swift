@@ -18,6 +18,10 @@ public struct SimulationReport: Sendable, Hashable, CustomStringConvertible {
     public var rejectedAtAdmission: Int
     /// Distinct terms that had a leader.
     public var leaderTerms: Int
+    /// Pauses the most advanced registry holds at the end (lifted ones included).
+    public var pauses: Int
+    /// Of those, the pauses lifted.
+    public var lifts: Int
     /// Crashes injected.
     public var crashes: Int
     /// Partitions started (symmetric or one-way).
@@ -47,7 +51,7 @@ public struct SimulationReport: Sendable, Hashable, CustomStringConvertible {
     /// A one-line summary, or the violation report followed by the replay command.
     public var description: String {
         let summary = "seed \(seed): \(nodes) nodes, \(steps) steps, commit \(committedIndex), acked \(acknowledged), "
-            + "rejected \(rejectedAtAdmission), leader terms \(leaderTerms), crashes \(crashes), partitions \(partitions), "
+            + "rejected \(rejectedAtAdmission), pauses \(pauses) (lifted \(lifts)), leader terms \(leaderTerms), crashes \(crashes), partitions \(partitions), "
             + "compactions \(compactions)/\(snapshotsInstalled), msgs \(messagesSent)/\(messagesDelivered)/\(messagesDropped), "
             + "converged at \(convergedAtStep.map(String.init) ?? "-"), trace \(String(traceHash, radix: 16))"
         guard let violation else { return summary }

@@ -22,7 +22,7 @@ import Testing
     @Test("every invariant holds for every seed", arguments: 0..<shards)
     func sweep(shard: Int) {
         let single = Self.environment["BRAKE_SIM_SEED"] != nil
-        var totals = (runs: 0, acknowledged: 0, leaderTerms: 0, crashes: 0, partitions: 0)
+        var totals = (runs: 0, acknowledged: 0, leaderTerms: 0, crashes: 0, partitions: 0, pauses: 0, lifts: 0)
         for seed in Self.seeds(shard: shard) {
             var simulation = Simulation.sweep(seed: seed)
             let report = simulation.run()
@@ -32,6 +32,8 @@ import Testing
             totals.leaderTerms += report.leaderTerms
             totals.crashes += report.crashes
             totals.partitions += report.partitions
+            totals.pauses += report.pauses
+            totals.lifts += report.lifts
             if !report.passed {
                 Issue.record("\(report)\nreplay with: \(report.replayCommand)")
                 return
@@ -42,7 +44,11 @@ import Testing
             // The sweep must exercise what it claims to: entries acknowledged, elections, faults.
             #expect(totals.acknowledged > 0)
             #expect(totals.leaderTerms >= totals.runs)
-            print("shard \(shard): \(totals.runs) seeds, \(totals.acknowledged) acknowledged, \(totals.leaderTerms) leader terms, \(totals.crashes) crashes, \(totals.partitions) partitions")
+            if totals.runs >= 50 {
+                // Enough runs that the policy checks must have had pauses and lifts to judge.
+                #expect(totals.pauses > 0 && totals.lifts > 0)
+            }
+            print("shard \(shard): \(totals.runs) seeds, \(totals.acknowledged) acknowledged, \(totals.pauses) pauses (\(totals.lifts) lifted), \(totals.leaderTerms) leader terms, \(totals.crashes) crashes, \(totals.partitions) partitions")
         }
     }
 }
