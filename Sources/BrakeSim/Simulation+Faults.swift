@@ -2,7 +2,7 @@ import BrakeCore
 import BrakeRaft
 
 /// Fault injection: partitions (symmetric and one-way), heals, crashes (between inputs or in the
-/// middle of a `Ready`), restarts from the durable store, and log compaction.
+/// middle of a `Ready`), restarts from the durable store, leadership transfers and log compaction.
 extension Simulation {
     mutating func injectFaults() {
         if !network.isPartitioned, nodeCount > 1, random.chance(faults.partition) {
@@ -26,6 +26,17 @@ extension Simulation {
             } else {
                 crash(leader, why: "(targeted: the leader)")
             }
+        }
+        if nodeCount > 1, random.chance(faults.transfer),
+           let leader = (0..<nodeCount).first(where: { nodes[$0].raft?.role == .leader }),
+           let target = random.pick(federation.nodeIDs.filter { $0 != nodes[leader].id }) {
+            do {
+                try nodes[leader].raft?.transferLeadership(to: target)
+                note("\(nodes[leader].id) transfers leadership to \(target)")
+            } catch {
+                note("\(nodes[leader].id) refused to transfer leadership: \(error)")
+            }
+            handleReady(leader)
         }
         for i in 0..<nodeCount where !nodes[i].isUp && random.chance(faults.restart) {
             restart(i)

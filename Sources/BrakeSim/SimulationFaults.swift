@@ -38,6 +38,9 @@ public struct SimulationFaults: Sendable, Hashable {
     public var clockDrift: Double = 0.1
     /// Largest offset of a node's wall clock from true time, in milliseconds (either sign).
     public var wallClockSkewMillis: Int = 3_000
+    /// Probability per step that the leader hands leadership to another node (thesis §3.10),
+    /// whose forced election bypasses leader stickiness.
+    public var transfer: Double = 0.004
     /// Probability per step that a leader compacts its log into a snapshot.
     public var compaction: Double = 0.01
     /// The share of the steps during which faults happen; the rest is quiet.
@@ -62,6 +65,7 @@ public struct SimulationFaults: Sendable, Hashable {
         f.clockDrift = 0
         f.wallClockSkewMillis = 0
         f.compaction = 0
+        f.transfer = 0
         f.faultFraction = 0
         return f
     }
@@ -79,6 +83,7 @@ public struct SimulationFaults: Sendable, Hashable {
         f.partition = 0.03
         f.heal = 0.015
         f.crash = 0.02
+        f.transfer = 0.01
         f.leaderCrash = 0.01
         f.restart = 0.04
         f.compaction = 0.02
@@ -100,6 +105,7 @@ public struct SimulationFaults: Sendable, Hashable {
         f.crashMidReady = 0.5
         f.restart = 0.15
         f.compaction = 0
+        f.transfer = 0
         return f
     }
 }

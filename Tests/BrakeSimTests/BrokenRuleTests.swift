@@ -26,7 +26,7 @@ import Testing
         // Leaders crash right after their election, batches hold one entry: the schedule of
         // Figure 8, where an old-term entry on a majority is overwritten after it was committed.
         let report = try #require(firstViolation(
-            seeds: 1...400, switches: TestingSwitches(commitOldTermEntries: true), faults: .leaderChurn,
+            seeds: 1...1_000, switches: TestingSwitches(commitOldTermEntries: true), faults: .leaderChurn,
             nodes: 3, maxBatchEntries: 1, clientRate: 0))
         let violation = try #require(report.violation)
         print("caught with seed \(report.seed): \(violation.kind.rawValue): \(violation.message)")
