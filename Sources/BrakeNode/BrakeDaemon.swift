@@ -44,6 +44,9 @@ public struct BrakeDaemon: Sendable {
                 services: [
                     .init(service: ticker),
                     .init(service: api.application()),
+                    // Listed last, so it is the first to hear of a shutdown: it ends the event
+                    // streams, which would otherwise hold the server's graceful shutdown open.
+                    .init(service: EventStreamCloser(events: driver.events)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -76,5 +79,15 @@ struct RaftTicker: Service {
                 await driver.tick()
             }
         }
+    }
+}
+
+/// Ends every `/v1/events` stream when the daemon begins its graceful shutdown.
+struct EventStreamCloser: Service {
+    let events: EventHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        events.close()
     }
 }

@@ -15,7 +15,8 @@ public struct IndexedEvent: Sendable, Hashable {
 /// Each subscriber gets its own buffered stream, so a slow client never holds back the driver;
 /// a client that falls more than `bufferLimit` events behind is dropped and can resume by index.
 public final class EventHub: Sendable {
-    private let subscribers = Mutex<[UInt64: AsyncStream<IndexedEvent>.Continuation]>([:])
+    /// The live subscribers; nil once the hub is closed.
+    private let subscribers = Mutex<[UInt64: AsyncStream<IndexedEvent>.Continuation]?>([:])
     private let nextID = Atomic<UInt64>(0)
     private let bufferLimit: Int
 
@@ -29,16 +30,21 @@ public final class EventHub: Sendable {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         let (stream, continuation) = AsyncStream<IndexedEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferLimit))
         continuation.onTermination = { [weak self] _ in
-            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+            _ = self?.subscribers.withLock { $0?.removeValue(forKey: id) }
         }
-        subscribers.withLock { $0[id] = continuation }
+        let open = subscribers.withLock { s -> Bool in
+            guard s != nil else { return false }
+            s![id] = continuation
+            return true
+        }
+        if !open { continuation.finish() }
         return stream
     }
 
     /// Delivers events to every subscriber.
     public func publish(_ events: [IndexedEvent]) {
         guard !events.isEmpty else { return }
-        let current = subscribers.withLock { Array($0.values) }
+        let current = subscribers.withLock { Array(($0 ?? [:]).values) }
         for continuation in current {
             for event in events {
                 if case .dropped = continuation.yield(event) {
@@ -52,8 +58,8 @@ public final class EventHub: Sendable {
     /// Ends every stream, at shutdown.
     public func close() {
         let current = subscribers.withLock { s -> [AsyncStream<IndexedEvent>.Continuation] in
-            defer { s.removeAll() }
-            return Array(s.values)
+            defer { s = nil }
+            return Array((s ?? [:]).values)
         }
         current.forEach { $0.finish() }
     }

@@ -51,10 +51,18 @@ final class BrakedProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM, then wait; returns the exit status.
+    /// SIGTERM, then wait up to 10 s (then SIGKILL, so a stuck shutdown fails the test instead of
+    /// hanging it); returns the exit status, -1 if it had to be killed.
     func terminate() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -1
+        }
         return process.terminationStatus
     }
 

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import BrakeCore
+import Foundation
+import NIOCore
+import Testing
+
+/// Events, attestations, compliance and metrics over the real socket.
+@Suite("Local API streams and views", .serialized)
+struct APITests {
+    @Test("events resume from Last-Event-ID, attestations show in compliance, metrics count")
+    func eventsAttestationsMetrics() async throws {
+        let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = node.terminate() }
+        let charter = try node.charter()
+        let labA = try node.key("lab-a"), labB = try node.key("lab-b")
+        let trigger = try motionEnvelope(charter: charter, kind: "trigger", scope: "training", proposer: "lab-a", signers: [labA, labB])
+        let passed = try await node.post("/v1/declarations", body: trigger.jsonBytes())
+        #expect(passed.json["state"] as? String == "passed")
+        let pauseID = try #require(passed.json["id"] as? String)
+        let passedIndex = try #require(passed.json["index"] as? Int)
+
+        // An attestation by lab-b shows up in compliance.
+        let now = Int64(Date().timeIntervalSince1970) * 1000
+        let attestation = Attestation(
+            federation: charter.federation, pause: pauseID, party: "lab-b", period: "2026-11-29",
+            claims: ["no-training-above-threshold"], evidence: ["sha256:" + String(repeating: "a", count: 64)], created: now
+        )
+        let attested = try await node.post("/v1/declarations", body: attestation.unsignedEnvelope().signed(with: labB).jsonBytes())
+        #expect(attested.status == 200, "\(String(decoding: attested.body, as: UTF8.self))")
+        #expect(attested.json["index"] as? Int == passedIndex + 1)
+        // The same attestation signed by another party is refused.
+        let forged = try await node.post("/v1/declarations", body: attestation.unsignedEnvelope().signed(with: labA).jsonBytes())
+        #expect(forged.status == 422)
+        let compliance = try await node.get("/v1/compliance").json["compliance"] as? [[String: Any]] ?? []
+        let row = compliance.first { $0["party"] as? String == "lab-b" }
+        #expect(row?["lastPeriod"] as? String == "2026-11-29")
+        #expect(row?["overdue"] as? Bool == false)
+
+        // Events: resuming after the entry before the trigger replays its events, then goes live.
+        let lines = try await sseLines(node: node, lastEventID: passedIndex - 1, until: { $0.contains("attestation_recorded") })
+        let ids = lines.filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+        #expect(ids.first == passedIndex)
+        #expect(ids.allSatisfy { $0 >= passedIndex })
+        #expect(lines.contains("event: pause_in_force"))
+        #expect(lines.contains("event: motion_passed"))
+        #expect(!lines.contains { $0.hasPrefix("id: ") && Int($0.dropFirst(4))! < passedIndex })
+
+        let metrics = String(decoding: try await node.get("/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("brake_declarations_accepted_total 2"))
+        #expect(metrics.contains("brake_pauses_in_force 1.0"))
+        #expect(metrics.contains("brake_raft_is_leader 1.0"))
+        #expect(metrics.contains(#"brake_declarations_rejected_total{code="invalid_attestation"} 1"#))
+
+        let charterView = try await node.get("/v1/charter").json
+        #expect(charterView["federation"] as? String == charter.federation)
+        #expect((charterView["parties"] as? [Any])?.count == 3)
+    }
+
+    /// Reads the event stream until `until` holds for a line, or 5 s pass (the request's deadline).
+    func sseLines(node: BrakedProcess, lastEventID: Int, until: @escaping @Sendable (String) -> Bool) async throws -> [String] {
+        var request = HTTPClientRequest(url: URL(httpURLWithSocketPath: node.socketPath, uri: "/v1/events")!.absoluteString)
+        request.headers.add(name: "Last-Event-ID", value: String(lastEventID))
+        let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(5))
+        #expect(response.headers["Content-Type"].first == "text/event-stream")
+        var text = ""
+        do {
+            for try await chunk in response.body {
+                text += String(buffer: chunk)
+                if text.split(separator: "\n").contains(where: { until(String($0)) }) { break }
+            }
+        } catch {
+            Issue.record("event stream ended before the expected event: \(error); got \(text)")
+        }
+        return text.split(separator: "\n").map(String.init)
+    }
+}
