@@ -42,32 +42,29 @@ struct Propose: AsyncParsableCommand {
             guard let party = signer.party else {
                 throw CLIError(.usage, "the key file \(key) names no party")
             }
-            var scope = target
-            var pause: Any = NSNull()
+            var scopeText = target
+            var pause: String?
             if kind == .lift {
                 let pauses = try await client.get("/v1/pauses").object?["pauses"] as? [[String: Any]] ?? []
                 guard let found = pauses.first(where: { $0["id"] as? String == target }) else {
                     throw CLIError(.refused, "the node knows no pause \(target)", code: "unknown_pause")
                 }
-                scope = found["scope"] as? String ?? ""
+                scopeText = found["scope"] as? String ?? ""
                 pause = target
             }
             guard let lifetime = DurationText.millis(expires), lifetime > 0 else {
                 throw CLIError(.usage, "--expires \(expires) is not a duration like 12h or 7d")
             }
-            let now = Int64(Date().timeIntervalSince1970) * 1000
-            var rng = SystemRandomNumberGenerator()
-            let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &rng)) }.joined()
-            let object: [String: Any] = [
-                "federation": federation, "kind": kind.rawValue, "scope": scope, "reason": reason, "pause": pause,
-                "proposer": party, "created": RFC3339.format(now), "expires": RFC3339.format(now + Int64(lifetime)), "nonce": nonce,
-            ]
-            let draft = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            let motion: Motion
-            do throws(BrakeError) { motion = try Motion.parse(payload: Array(draft)) } catch {
-                throw CLIError(.refused, error.message, code: error.code.rawValue)
+            let scope: Scope
+            do throws(BrakeError) { scope = try Scope(scopeText) } catch {
+                throw CLIError(.usage, error.message, code: error.code.rawValue)
             }
-            let envelope = Envelope(payloadType: Motion.payloadType, payload: motion.payloadBytes()).signed(with: signer.key)
+            let now = Int64(Date().timeIntervalSince1970) * 1000
+            let motion = Motion(
+                federation: federation, kind: kind == .trigger ? .trigger : .lift, scope: scope, reason: reason,
+                pause: pause, proposer: party, created: now, expires: now + Int64(lifetime), nonce: randomNonce()
+            )
+            let envelope = motion.unsignedEnvelope().signed(with: signer.key)
             try await submit(envelope, to: client, json: json)
         }
     }
@@ -136,17 +133,11 @@ struct Attest: AsyncParsableCommand {
                 do throws(FileError) { bytes = try FileBytes.read(path) } catch { throw CLIError(.file, error.message, code: error.code) }
                 digests.append("sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
             }
-            let object: [String: Any] = [
-                "federation": charter["federation"] as? String ?? "", "pause": pauseID, "party": signer.party ?? "",
-                "period": period, "claims": claim, "evidence": digests,
-                "created": RFC3339.format(Int64(Date().timeIntervalSince1970) * 1000),
-            ]
-            let draft = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            let attestation: Attestation
-            do throws(BrakeError) { attestation = try Attestation.parse(payload: Array(draft)) } catch {
-                throw CLIError(.refused, error.message, code: error.code.rawValue)
-            }
-            let envelope = Envelope(payloadType: Attestation.payloadType, payload: attestation.payloadBytes()).signed(with: signer.key)
+            let attestation = Attestation(
+                federation: charter["federation"] as? String ?? "", pause: pauseID, party: signer.party ?? "",
+                period: period, claims: claim, evidence: digests, created: Int64(Date().timeIntervalSince1970) * 1000
+            )
+            let envelope = attestation.unsignedEnvelope().signed(with: signer.key)
             try await submit(envelope, to: client, json: json)
         }
     }
@@ -169,4 +160,10 @@ func submit(_ envelope: Envelope, to client: NodeClient, json: Bool) async throw
             print("signed by: \(signers.joined(separator: ", "))")
         }
     }
+}
+
+/// 16 random bytes as lowercase hex: a motion's nonce, so two motions with equal text differ.
+func randomNonce() -> String {
+    var rng = SystemRandomNumberGenerator()
+    return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &rng)) }.joined()
 }

@@ -119,19 +119,19 @@ func brakectl(_ arguments: [String], socket: String) throws -> (status: Int32, o
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// A signed motion envelope, as a party would make it.
+/// A signed motion envelope, as a party would make it (canonical payload).
 func motionEnvelope(
     charter: Charter, kind: String, scope: String, pause: String? = nil, proposer: String,
     now: Date = Date(), lifetime: TimeInterval = 3600, federation: String? = nil, signers: [SigningKey]
 ) throws -> Envelope {
     let created = Int64(now.timeIntervalSince1970) * 1000
-    let object: [String: Any] = [
-        "federation": federation ?? charter.federation, "kind": kind, "scope": scope, "reason": "integration test",
-        "pause": pause ?? NSNull(), "proposer": proposer, "created": RFC3339.format(created),
-        "expires": RFC3339.format(created + Int64(lifetime * 1000)), "nonce": UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-    ]
-    let payload = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-    var envelope = Envelope(payloadType: Motion.payloadType, payload: Array(payload))
+    let motion = Motion(
+        federation: federation ?? charter.federation, kind: MotionKind(rawValue: kind)!, scope: try Scope(scope),
+        reason: "integration test", pause: pause, proposer: proposer, created: created,
+        expires: created + Int64(lifetime * 1000),
+        nonce: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    )
+    var envelope = motion.unsignedEnvelope()
     for key in signers { envelope = envelope.signed(with: key) }
     return envelope
 }
