@@ -13,6 +13,8 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var commitIndex: UInt64
     public var appliedIndex: UInt64
     public var lastIndex: UInt64
+    public var snapshotIndex: UInt64
+    public var snapshotsInstalled: Int
     public var voters: [String]
     public var fresh: Bool
     public var halted: String?
@@ -43,6 +45,8 @@ extension NodeDriver {
             commitIndex: raft.commitIndex,
             appliedIndex: registry.appliedIndex,
             lastIndex: raft.lastIndex,
+            snapshotIndex: lastSnapshotIndex,
+            snapshotsInstalled: snapshotsInstalled,
             voters: charter.nodes.map(\.id).sorted(),
             fresh: isFresh(withinMillis: configuration.tickMillis * configuration.electionTicks),
             halted: halted,

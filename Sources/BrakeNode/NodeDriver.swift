@@ -37,6 +37,8 @@ public actor NodeDriver {
     var halted: String?
     var ticks: UInt64 = 0
     var lastSnapshotIndex: UInt64
+    /// Snapshots received from a leader and installed since start.
+    var snapshotsInstalled = 0
     /// Declarations admitted but not yet applied, by declaration id: which parties they add.
     /// A second submission that adds no party beyond these is refused before it reaches the log.
     var inFlight: [String: Set<String>] = [:]
@@ -177,6 +179,7 @@ public actor NodeDriver {
         try store.replaceRegistry(rows: rows, appliedIndex: restored.appliedIndex)
         registry = restored
         lastSnapshotIndex = snapshot.metadata.index
+        snapshotsInstalled += 1
         logger.info("installed snapshot at index \(snapshot.metadata.index)")
     }
 

@@ -54,7 +54,10 @@ final class LocalCluster: Sendable {
     let ticker = Mutex<Task<Void, Never>?>(nil)
     static let nodeIDs = ["node-1", "node-2", "node-3"]
 
-    init() throws {
+    let snapshotInterval: UInt64
+
+    init(snapshotInterval: UInt64 = 10_000) throws {
+        self.snapshotInterval = snapshotInterval
         let dev = try DevFederation.make(seeds: (1...3).map { Array(repeating: UInt8($0), count: 32) }, nodeAddress: "127.0.0.1:1")
         var charter = dev.charter
         charter.nodes = [
@@ -82,6 +85,7 @@ final class LocalCluster: Sendable {
         var configuration = NodeConfiguration(dataDirectory: directories[id]!, charterPath: "", nodeID: id)
         configuration.tickMillis = 10
         configuration.submitTimeoutMillis = 3_000
+        configuration.snapshotInterval = snapshotInterval
         let store = try BrakeStore(directory: directories[id]!)
         let driver = try NodeDriver(
             configuration: configuration, charter: charter, store: store,
