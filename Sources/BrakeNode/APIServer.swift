@@ -103,9 +103,11 @@ public struct APIServer: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             metrics.rejected("too_large").increment()
             return APIResponses.error(NodeError(.tooLarge, "request body is larger than \(configuration.maxBodyBytes) bytes"))
+        } catch {
+            return APIResponses.error(NodeError(.badRequest, "cannot read the request body: \(error)"))
         }
         let envelope: Envelope
         do {

@@ -33,7 +33,7 @@ extension NodeDriver {
         case .failure(let e): throw .registry(e)
         }
         // A concurrent submission of the same declaration may already carry these parties.
-        let alreadyCarried = inFlight[admission.id] ?? []
+        let alreadyCarried = inFlight.values.filter { $0.declarationID == admission.id }.reduce(into: Set<String>()) { $0.formUnion($1.parties) }
         let adding = Set(admission.newSigners).subtracting(alreadyCarried)
         guard !adding.isEmpty else {
             throw .registry(BrakeError(code: .noNewSignature, message: "the signatures of \(admission.newSigners.sorted().joined(separator: ", ")) are already being committed"))
@@ -52,7 +52,7 @@ extension NodeDriver {
                 throw .node(NodeError(.unavailable, "cannot propose now: \(error)"))
             }
         }
-        inFlight[admission.id, default: []].formUnion(adding)
+        inFlight[position.index] = (declarationID: admission.id, parties: adding)
         let waiterID = nextRequestID
         nextRequestID += 1
         let declarationID = admission.id

@@ -39,9 +39,11 @@ public actor NodeDriver {
     var lastSnapshotIndex: UInt64
     /// Snapshots received from a leader and installed since start.
     var snapshotsInstalled = 0
-    /// Declarations admitted but not yet applied, by declaration id: which parties they add.
-    /// A second submission that adds no party beyond these is refused before it reaches the log.
-    var inFlight: [String: Set<String>] = [:]
+    /// Declarations proposed but not yet applied, by log index: the declaration and the parties it
+    /// adds. A second submission that adds no party beyond these is refused before it reaches the
+    /// log. Every index is applied eventually (the entry, or whatever a new leader put there), and
+    /// applying an index clears it.
+    var inFlight: [UInt64: (declarationID: String, parties: Set<String>)] = [:]
 
     struct SubmitWaiter {
         var id: UInt64
@@ -133,9 +135,10 @@ public actor NodeDriver {
             }
             // Only now, with entries and hard state durable, may messages that depend on them leave.
             transport.send(ready.messages)
+            // Waiters of a leader that lost its term stay: their entries may still commit under the
+            // new leader, and a different entry at their index is answered `proposal_dropped`.
             if let soft = ready.softState {
                 logger.info("raft: \(soft.role.rawValue) in term \(soft.term), leader \(soft.leader ?? "none")")
-                if soft.role != .leader { failWaitersOnLeadershipLoss(term: soft.term) }
             }
             for entry in ready.committedEntries {
                 do {
@@ -161,12 +164,11 @@ public actor NodeDriver {
         try store.applyCommitted(index: entry.index, writes: writes)
         lastStamp = max(lastStamp, registry.lastTime)
         events.publish(result.events.map { IndexedEvent(index: entry.index, event: $0) })
-        if case .accepted(let receipt) = result.outcome { inFlight.removeValue(forKey: receipt.id) }
+        inFlight.removeValue(forKey: entry.index)
         for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {
             if waiter.term != entry.term {
                 waiter.continuation.resume(returning: .dropped)
             } else {
-                inFlight.removeValue(forKey: waiter.declarationID)
                 waiter.continuation.resume(returning: .applied(result.outcome, index: entry.index))
             }
         }
@@ -210,11 +212,6 @@ public actor NodeDriver {
             for waiter in waiters { waiter.continuation.resume(returning: .halted(reason)) }
         }
         submitWaiters.removeAll()
-    }
-
-    func failWaitersOnLeadershipLoss(term: UInt64) {
-        // Waiters stay: their entries may still commit under the new leader; a different entry at
-        // their index is detected at apply time (term mismatch) and answered `proposal_dropped`.
     }
 
     func resumeAppliedWaiters() {
