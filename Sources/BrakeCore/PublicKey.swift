@@ -9,10 +9,13 @@ public struct PublicKey: Sendable, Hashable, Codable, CustomStringConvertible {
     public let rawRepresentation: [UInt8]
     private let key: Curve25519.Signing.PublicKey
 
-    /// Wraps 32 raw bytes; anything else is `invalid_key`.
+    /// Wraps the 32 raw bytes of a usable key. Anything else is `invalid_key`: another length, a
+    /// non-canonical encoding, bytes that encode no curve point, and the eight small-order points,
+    /// under which anyone could forge signatures (see `Ed25519KeyCheck`). So a charter can never
+    /// list a key that speaks for everyone.
     public init(rawRepresentation: [UInt8]) throws(BrakeError) {
-        guard rawRepresentation.count == 32 else {
-            throw BrakeError(.invalidKey, "an Ed25519 public key has 32 bytes, not \(rawRepresentation.count)")
+        if let problem = Ed25519KeyCheck.problem(with: rawRepresentation) {
+            throw BrakeError(.invalidKey, problem)
         }
         do {
             key = try Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)
@@ -22,7 +25,8 @@ public struct PublicKey: Sendable, Hashable, Codable, CustomStringConvertible {
         self.rawRepresentation = rawRepresentation
     }
 
-    /// Decodes base64 (either alphabet) of the 32 raw bytes, the form charters and key files use.
+    /// Decodes canonical base64 (either alphabet, padded or not; see `Bytes.decodeBase64`) of the 32 raw
+    /// bytes, the form charters and key files use; then checks the key as `init(rawRepresentation:)` does.
     public init(base64: String) throws(BrakeError) {
         let bytes: [UInt8]
         do {
