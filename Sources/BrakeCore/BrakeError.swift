@@ -15,7 +15,7 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
 
         /// Bytes that are not the JSON we expect: not JSON at all, a missing or unknown field, a wrong type.
         public static let malformedJSON = Code(rawValue: "malformed_json")
-        /// A base64 field that decodes in neither the standard nor the URL-safe alphabet.
+        /// A base64 field that is not canonical base64 in the standard or the URL-safe alphabet.
         public static let badBase64 = Code(rawValue: "bad_base64")
         /// A DSSE envelope whose payloadType is not the one this operation accepts.
         public static let wrongPayloadType = Code(rawValue: "wrong_payload_type")

@@ -30,29 +30,50 @@ enum Bytes {
         Data(bytes).base64EncodedString()
     }
 
-    /// Decodes standard or URL-safe base64, with or without padding, as DSSE requires of verifiers.
+    /// Decodes base64 as DSSE requires of verifiers (standard or URL-safe alphabet, with or without
+    /// padding), but only canonical text: one alphabet throughout, no whitespace, `=` only at the end
+    /// and only as much as completes the last group of four (`aGk=` or `aGk`, never `aGk==`), and zero
+    /// spare bits in the last character (`aGl=` is refused, not read as `aGk=`). So every byte string
+    /// has exactly four spellings, and two decoders never read one text differently. `bad_base64`.
     static func decodeBase64(_ s: String, field: String) throws(BrakeError) -> [UInt8] {
-        var chars: [UInt8] = []
-        chars.reserveCapacity(s.utf8.count + 3)
-        for c in s.utf8 {
+        func fail(_ why: String) -> BrakeError { BrakeError(.badBase64, "\(field): \(why)") }
+        var text = Array(s.utf8)
+        var padding = 0
+        while text.last == UInt8(ascii: "=") {
+            text.removeLast()
+            padding += 1
+        }
+        let tail = text.count % 4
+        guard tail != 1 else { throw fail("base64 of impossible length \(s.utf8.count)") }
+        guard padding == 0 || (tail != 0 && tail + padding == 4) else {
+            throw fail("base64 with wrong padding (\(padding) '=')")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count * 3 / 4)
+        var standard = false, urlSafe = false
+        var bits: UInt32 = 0, count = 0
+        for c in text {
+            let v: UInt32
             switch c {
-            case UInt8(ascii: "-"): chars.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_"): chars.append(UInt8(ascii: "/"))
-            default: chars.append(c)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
+            case UInt8(ascii: "+"): v = 62; standard = true
+            case UInt8(ascii: "/"): v = 63; standard = true
+            case UInt8(ascii: "-"): v = 62; urlSafe = true
+            case UInt8(ascii: "_"): v = 63; urlSafe = true
+            default: throw fail("not base64 (unexpected character)")
+            }
+            bits = bits << 6 | v
+            count += 6
+            if count >= 8 {
+                count -= 8
+                out.append(UInt8(truncatingIfNeeded: bits >> UInt32(count)))
+                bits &= (1 << UInt32(count)) - 1
             }
         }
-        // Padding, if present, must already be complete; if absent, we add it.
-        if !chars.contains(UInt8(ascii: "=")) {
-            switch chars.count % 4 {
-            case 0: break
-            case 2: chars += [UInt8(ascii: "="), UInt8(ascii: "=")]
-            case 3: chars.append(UInt8(ascii: "="))
-            default: throw BrakeError(.badBase64, "\(field): base64 of impossible length \(s.utf8.count)")
-            }
-        }
-        guard let data = Data(base64Encoded: Data(chars)) else {
-            throw BrakeError(.badBase64, "\(field): not base64")
-        }
-        return Array(data)
+        guard !(standard && urlSafe) else { throw fail("base64 mixing the standard and URL-safe alphabets") }
+        guard bits == 0 else { throw fail("non-canonical base64 (the unused bits of the last character are not zero)") }
+        return out
     }
 }

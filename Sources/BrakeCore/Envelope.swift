@@ -19,7 +19,9 @@ public struct Envelope: Sendable, Hashable {
     }
 
     /// Decodes the JSON envelope. As the protocol requires of verifiers, `payload` and `sig` may use the
-    /// standard or the URL-safe base64 alphabet, with or without padding. Fields that the DSSE spec
+    /// standard or the URL-safe base64 alphabet, with or without padding; but only canonical base64
+    /// (`bad_base64` otherwise: see `Bytes.decodeBase64`), so that a logged envelope reads the same
+    /// everywhere. Fields that the DSSE spec
     /// allows to be empty (`payload`, `signatures`, `keyid`) may be omitted; other unknown fields are
     /// ignored, as DSSE leaves room for them.
     public init(json: [UInt8]) throws(BrakeError) {

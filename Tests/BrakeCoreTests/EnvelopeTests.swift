@@ -77,6 +77,27 @@ struct EnvelopeTests {
         #expect(envelope.payload == [0xfb, 0xff, 0xbf, 0x3e, 0x3f])
     }
 
+    /// Only canonical base64 is read: one spelling per alphabet and padding choice, so a leader cannot
+    /// log text that two decoders (or two Foundation versions) would read differently.
+    @Test(arguments: [
+        ("aGk=", "hi"), ("aGk", "hi"), ("aA==", "h"), ("aA", "h"), ("", ""), ("aGVsbG8gd29ybGQ=", "hello world"),
+    ])
+    func acceptsCanonicalBase64(payload: String, text: String) throws {
+        let envelope = try Envelope(json: utf8(#"{"payload":"\#(payload)","payloadType":"t","signatures":[]}"#))
+        #expect(envelope.payload == utf8(text))
+    }
+
+    @Test(arguments: [
+        "aGl=", "aGl", "aGk==", "aGk===", "aA=", "aA===", "aB==", "aB", "aG=k", "====", "=", "==", "a", "aGk=aGk=",
+        "+/+_Pj8=", "-_-/Pj8", " aGk=", "aGk=\\n", "aG k",
+    ])
+    func rejectsNonCanonicalBase64(payload: String) {
+        let json = #"{"payload":"\#(payload)","payloadType":"t","signatures":[]}"#
+        #expect(brakeError { () throws(BrakeError) in try Envelope(json: utf8(json)) }?.code == .badBase64, "\(payload)")
+        let sig = #"{"payload":"","payloadType":"t","signatures":[{"sig":"\#(payload)"}]}"#
+        #expect(brakeError { () throws(BrakeError) in try Envelope(json: utf8(sig)) }?.code == .badBase64, "\(payload)")
+    }
+
     @Test(arguments: [
         (#"{"payload":"@@@@","payloadType":"t","signatures":[]}"#, "bad_base64"),
         (#"{"payload":"aGk=","payloadType":"t","signatures":[{"sig":"a"}]}"#, "bad_base64"),

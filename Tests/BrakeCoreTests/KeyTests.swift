@@ -21,6 +21,26 @@ struct KeyTests {
         #expect(brakeError { () throws(BrakeError) in try PublicKey(base64: "!!") }?.code == .invalidKey)
     }
 
+    /// A key has one spelling per alphabet and padding choice: 32 bytes leave two spare bits in the last
+    /// base64 character, and text with those bits set is refused rather than read as the same key.
+    @Test func keyBase64MustBeCanonical() throws {
+        let key = try SigningKey(seed: seed(1)).publicKey
+        let text = key.base64
+        #expect(text.count == 44 && text.hasSuffix("="))
+        let urlSafe = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        #expect(try PublicKey(base64: urlSafe) == key)
+        #expect(try PublicKey(base64: String(text.dropLast())) == key)
+
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var chars = Array(text)
+        let last = try #require(alphabet.firstIndex(of: chars[42]))
+        #expect(last & 3 == 0)
+        chars[42] = alphabet[last | 1]
+        let error = brakeError { () throws(BrakeError) in try PublicKey(base64: String(chars)) }
+        #expect(error?.code == .invalidKey)
+        #expect(brakeError { () throws(BrakeError) in try PublicKey(base64: text + "=") }?.code == .invalidKey)
+    }
+
     @Test func privateFileRoundTrip() throws {
         let key = try SigningKey(seed: seed(7))
         let file = KeyFile.privateFile(party: "lab-a", key: key)
