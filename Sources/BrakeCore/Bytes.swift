@@ -20,6 +20,22 @@ enum Bytes {
         hex(SHA256.hash(data: bytes))
     }
 
+    /// Whether two strings have the same UTF-8 bytes. Swift `String ==` is Unicode canonical
+    /// equivalence (`"\u{212A}" == "K"`); every comparison that decides something uses this instead,
+    /// so that Brake agrees with implementations that compare bytes.
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Whether `s` is a party or node id: 1 to 64 of `a-z 0-9 . _ -`. Ids are ASCII so that they have
+    /// one spelling, and no string of other bytes is canonically equivalent to one.
+    static func isIdentifier(_ s: String) -> Bool {
+        (1...64).contains(s.utf8.count) && s.utf8.allSatisfy { c in
+            (0x61...0x7a).contains(c) || (0x30...0x39).contains(c) || c == UInt8(ascii: ".")
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+        }
+    }
+
     /// Whether `s` is lowercase hex only.
     static func isLowerHex(_ s: String) -> Bool {
         s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

@@ -3,7 +3,8 @@ extension Charter {
     static let maxSeconds: Int64 = 100 * 366 * 86_400
 
     /// Checks the rules every charter must follow, naming the first problem (`invalid_charter`):
-    /// a non-empty federation and party list; unique party ids, node ids and keys (a key listed twice,
+    /// a non-empty federation and party list; party ids and node ids of 1 to 64 `a-z 0-9 . _ -` (ASCII,
+    /// so each has one spelling and compares the same everywhere); unique party ids, node ids and keys (a key listed twice,
     /// by one party or two, would blur who signed); every party has a key; every node belongs to a
     /// party; every policy has clauses, each with `atLeast >= 1`, and can be met by the parties the
     /// charter lists (a rule nobody can meet would make a brake that cannot be pressed or released);
@@ -16,7 +17,9 @@ extension Charter {
         var partyIDs = Set<String>()
         var keyOwners: [PublicKey: String] = [:]
         for party in parties {
-            guard !party.id.isEmpty else { throw fail("a party has an empty id") }
+            guard Bytes.isIdentifier(party.id) else {
+                throw fail("party id \"\(party.id)\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")
+            }
             guard partyIDs.insert(party.id).inserted else { throw fail("duplicate party id \"\(party.id)\"") }
             guard !party.keys.isEmpty else { throw fail("party \"\(party.id)\" has no key") }
             for key in party.keys {
@@ -31,9 +34,11 @@ extension Charter {
 
         var nodeIDs = Set<String>()
         for node in nodes {
-            guard !node.id.isEmpty else { throw fail("a node has an empty id") }
+            guard Bytes.isIdentifier(node.id) else {
+                throw fail("node id \"\(node.id)\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")
+            }
             guard nodeIDs.insert(node.id).inserted else { throw fail("duplicate node id \"\(node.id)\"") }
-            guard partyIDs.contains(node.party) else { throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"") }
+            guard Bytes.isIdentifier(node.party), partyIDs.contains(node.party) else { throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"") }
             guard !node.address.isEmpty else { throw fail("node \"\(node.id)\" has no address") }
         }
 

@@ -54,9 +54,9 @@ public struct Charter: Sendable, Hashable, Codable {
         self.pauseSunsetSeconds = pauseSunsetSeconds
     }
 
-    /// The party with this id.
+    /// The party with exactly this id (same UTF-8 bytes, not merely canonically equivalent).
     public func party(id: String) -> Party? {
-        parties.first { $0.id == id }
+        parties.first { Bytes.same($0.id, id) }
     }
 
     /// The party that lists `key` among its keys.
@@ -64,9 +64,9 @@ public struct Charter: Sendable, Hashable, Codable {
         parties.first { $0.keys.contains(key) }
     }
 
-    /// The node with this id.
+    /// The node with exactly this id (same UTF-8 bytes).
     public func node(id: String) -> NodeInfo? {
-        nodes.first { $0.id == id }
+        nodes.first { Bytes.same($0.id, id) }
     }
 
     /// Every key of every party, in charter order.
@@ -96,7 +96,7 @@ public struct Charter: Sendable, Hashable, Codable {
     /// charter key (`unknown_key`, `bad_signature`) and every party must have signed with one of its keys
     /// (`charter_unsigned`, naming who is missing).
     public static func verify(_ envelope: Envelope) throws(BrakeError) -> Charter {
-        guard envelope.payloadType == payloadType else {
+        guard Bytes.same(envelope.payloadType, payloadType) else {
             throw BrakeError(.wrongPayloadType, "expected \(payloadType), got \"\(envelope.payloadType)\"")
         }
         let charter = try parse(payload: envelope.payload)
@@ -119,7 +119,7 @@ public struct Charter: Sendable, Hashable, Codable {
         var out: [VerifiedSignature] = []
         for (n, signature) in envelope.signatures.enumerated() {
             guard let key = envelope.signer(of: signature, among: keys), let party = party(owning: key) else {
-                if let hint = signature.keyID, keys.contains(where: { $0.keyID == hint }) {
+                if let hint = signature.keyID, keys.contains(where: { Bytes.same($0.keyID, hint) }) {
                     throw BrakeError(.badSignature, "signature \(n + 1) does not verify under key \(hint)")
                 }
                 throw BrakeError(.unknownKey, "signature \(n + 1) is by no key of the charter (keyid \(signature.keyID ?? "absent"))")

@@ -8,14 +8,15 @@ public enum Declaration: Sendable, Hashable {
     /// Parses an envelope's payload according to its payloadType (`wrong_payload_type` for any other).
     /// Signatures are not looked at: that needs the charter, see `Registry.admit`.
     public static func parse(_ envelope: Envelope) throws(BrakeError) -> Declaration {
-        switch envelope.payloadType {
-        case Motion.payloadType: return .motion(try Motion.parse(payload: envelope.payload))
-        case Attestation.payloadType: return .attestation(try Attestation.parse(payload: envelope.payload))
-        default:
-            throw BrakeError(
-                .wrongPayloadType,
-                "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
+        if Bytes.same(envelope.payloadType, Motion.payloadType) {
+            return .motion(try Motion.parse(payload: envelope.payload))
         }
+        if Bytes.same(envelope.payloadType, Attestation.payloadType) {
+            return .attestation(try Attestation.parse(payload: envelope.payload))
+        }
+        throw BrakeError(
+            .wrongPayloadType,
+            "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
     }
 
     /// "motion" or "attestation".

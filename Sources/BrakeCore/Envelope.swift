@@ -58,8 +58,8 @@ public struct Envelope: Sendable, Hashable {
     /// The hint only orders the search; it is never trusted.
     public func signer(of signature: EnvelopeSignature, among keys: [PublicKey]) -> PublicKey? {
         let message = pae
-        let hinted = keys.filter { $0.keyID == signature.keyID }
-        for key in hinted + keys.filter({ $0.keyID != signature.keyID })
+        let isHinted = { (key: PublicKey) in signature.keyID.map { Bytes.same(key.keyID, $0) } ?? false }
+        for key in keys.filter(isHinted) + keys.filter({ !isHinted($0) })
         where key.isValidSignature(signature.sig, for: message) {
             return key
         }
@@ -101,7 +101,7 @@ extension Envelope: JSONConvertible, Codable {
             "payload": .string(Bytes.base64(payload)),
             "payloadType": .string(payloadType),
             "signatures": .array(signatures.map { sig in
-                var o: [String: JSONValue] = ["sig": .string(Bytes.base64(sig.sig))]
+                var o: [JSONKey: JSONValue] = ["sig": .string(Bytes.base64(sig.sig))]
                 if let keyID = sig.keyID { o["keyid"] = .string(keyID) }
                 return .object(o)
             }),

@@ -3,8 +3,9 @@
 /// Each accessor marks its field as used; `finish()` then rejects any field nobody asked for, so an
 /// unknown field in a signed payload is an error rather than silently ignored data. Errors carry the
 /// code of the caller's domain (`malformed_json` for declarations, `invalid_charter` for a charter…).
+/// Field names are matched by their UTF-8 bytes (`JSONKey`): `"tls\u212Aey"` is not `tlsKey`.
 struct JSONFields {
-    private let fields: [String: JSONValue]
+    private let fields: [JSONKey: JSONValue]
     private let what: String
     private let code: BrakeError.Code
 
@@ -25,18 +26,19 @@ struct JSONFields {
 
     /// Rejects fields outside `known`.
     func finish(known: Set<String>) throws(BrakeError) {
-        let unknown = fields.keys.filter { !known.contains($0) }.sorted()
+        let knownKeys = Set(known.map { JSONKey($0) })
+        let unknown = fields.keys.filter { !knownKeys.contains($0) }.sorted()
         if !unknown.isEmpty {
             throw error("unknown field(s) \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
     }
 
     /// Whether the field is present (even as null).
-    func has(_ key: String) -> Bool { fields[key] != nil }
+    func has(_ key: String) -> Bool { fields[JSONKey(key)] != nil }
 
     /// A required field of any type.
     func value(_ key: String) throws(BrakeError) -> JSONValue {
-        guard let v = fields[key] else { throw error("missing field \"\(key)\"") }
+        guard let v = fields[JSONKey(key)] else { throw error("missing field \"\(key)\"") }
         return v
     }
 

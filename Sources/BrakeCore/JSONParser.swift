@@ -2,7 +2,8 @@
 ///
 /// Foundation's decoder silently keeps one of two duplicate keys, so `{"scope":"a","scope":"b"}` could
 /// read differently in another tool than in Brake, and a party could be shown one thing and sign
-/// another. This parser rejects duplicate keys, numbers that are not integers fitting in `Int64`
+/// another. This parser rejects duplicate keys (byte-identical after unescaping: keys are `JSONKey`s,
+/// so canonically equivalent spellings are different keys), numbers that are not integers fitting in `Int64`
 /// (Brake has no other numbers), invalid UTF-8, and nesting deeper than 64 levels; it never traps.
 struct JSONParser {
     /// Why parsing failed, with the byte offset.
@@ -72,7 +73,7 @@ struct JSONParser {
     private mutating func object() throws(Failure) -> JSONValue {
         try nested { (p: inout JSONParser) throws(Failure) -> JSONValue in
             try p.expect(UInt8(ascii: "{"))
-            var fields: [String: JSONValue] = [:]
+            var fields: [JSONKey: JSONValue] = [:]
             p.skipWhitespace()
             if p.peek == UInt8(ascii: "}") {
                 p.pos += 1
@@ -82,7 +83,7 @@ struct JSONParser {
                 p.skipWhitespace()
                 guard p.peek == UInt8(ascii: "\"") else { throw p.fail("expected a string key") }
                 let keyStart = p.pos
-                let key = try p.string()
+                let key = JSONKey(try p.string())
                 guard fields[key] == nil else {
                     p.pos = keyStart
                     throw p.fail("duplicate key \"\(key)\"")

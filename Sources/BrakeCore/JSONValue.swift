@@ -2,6 +2,8 @@
 ///
 /// Every byte string that Brake signs, hashes or stores is produced by `canonicalBytes()`: object keys
 /// sorted by their UTF-8 bytes, no insignificant whitespace, integers only, minimal string escaping.
+/// Object keys are `JSONKey`s: matched, deduplicated and sorted by bytes, never by Swift `String`
+/// equality (canonical equivalence), so look-alike keys stay distinct.
 /// That makes registry rows, snapshots and ids identical on every machine, whatever order a
 /// `Dictionary` happens to iterate in. Parsing is strict (`JSONParser`); numbers are integers that fit
 /// in `Int64` (Brake has no fractional quantities). `Codable` bridges these values to API types.
@@ -11,7 +13,7 @@ enum JSONValue: Sendable, Hashable {
     case int(Int64)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([JSONKey: JSONValue])
 
     /// Parses JSON bytes strictly (see `JSONParser`): anything else is `malformed_json`.
     static func parse(_ bytes: [UInt8], what: String) throws(BrakeError) -> JSONValue {
@@ -44,10 +46,9 @@ enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
-            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (n, key) in keys.enumerated() {
+            for (n, key) in fields.keys.sorted().enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &out)
+                Self.writeString(key.text, into: &out)
                 out.append(UInt8(ascii: ":"))
                 fields[key]!.write(into: &out)
             }
@@ -88,9 +89,9 @@ extension JSONValue: Codable {
     /// Decodes any JSON value; used both for parsing and to bridge our types' `Codable` conformances.
     init(from decoder: any Decoder) throws {
         if let keyed = try? decoder.container(keyedBy: Key.self) {
-            var fields: [String: JSONValue] = [:]
+            var fields: [JSONKey: JSONValue] = [:]
             for key in keyed.allKeys {
-                fields[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key)
+                fields[JSONKey(key.stringValue)] = try keyed.decode(JSONValue.self, forKey: key)
             }
             self = .object(fields)
         } else if var unkeyed = try? decoder.unkeyedContainer() {
@@ -116,7 +117,9 @@ extension JSONValue: Codable {
         }
     }
 
-    /// Encodes the value; with `JSONEncoder` and `.sortedKeys` the shape matches `canonicalBytes()`.
+    /// Encodes the value, handing object keys to the encoder in UTF-8 byte order, the order of
+    /// `canonicalBytes()`. Foundation's `JSONEncoder` reorders keys itself: use `.sortedKeys` (which
+    /// also sorts by bytes) to get the canonical order; without it the order is unspecified.
     func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:
@@ -137,7 +140,7 @@ extension JSONValue: Codable {
         case .object(let fields):
             var c = encoder.container(keyedBy: Key.self)
             for key in fields.keys.sorted() {
-                try c.encode(fields[key]!, forKey: Key(stringValue: key))
+                try c.encode(fields[key]!, forKey: Key(stringValue: key.text))
             }
         }
     }

@@ -38,7 +38,7 @@ public struct KeyFile: Sendable, Hashable {
 
     /// The file's bytes (canonical JSON, no trailing newline).
     public func encoded() -> [UInt8] {
-        var o: [String: JSONValue] = [
+        var o: [JSONKey: JSONValue] = [
             "format": .string(seed == nil ? Self.publicFormat : Self.privateFormat),
             "public": .string(publicKey.base64),
         ]
@@ -60,7 +60,7 @@ public struct KeyFile: Sendable, Hashable {
         party = f.has("party") ? try f.nullableString("party") : nil
         publicKey = try PublicKey(base64: f.string("public"))
         switch format {
-        case Self.privateFormat:
+        case _ where Bytes.same(format, Self.privateFormat):
             try f.finish(known: ["format", "party", "public", "seed"])
             let seedBytes: [UInt8]
             do {
@@ -73,7 +73,7 @@ public struct KeyFile: Sendable, Hashable {
                 throw BrakeError(.invalidKey, "key file: the public key does not match the seed")
             }
             seed = seedBytes
-        case Self.publicFormat:
+        case _ where Bytes.same(format, Self.publicFormat):
             try f.finish(known: ["format", "party", "public"])
             seed = nil
         default:

@@ -17,7 +17,7 @@ extension Registry {
     /// Runs the rules (see the type's documentation) against the current state at effective time `now`.
     /// The caller has already advanced the state to `now`.
     func validate(_ envelope: Envelope, at now: Millis) throws(BrakeError) -> Validated {
-        guard envelope.payloadType == Motion.payloadType || envelope.payloadType == Attestation.payloadType else {
+        guard Bytes.same(envelope.payloadType, Motion.payloadType) || Bytes.same(envelope.payloadType, Attestation.payloadType) else {
             throw BrakeError(
                 .wrongPayloadType,
                 "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
@@ -36,7 +36,7 @@ extension Registry {
     private func validate(
         _ motion: Motion, id: String, envelope: Envelope, signatures: [VerifiedSignature], at now: Millis
     ) throws(BrakeError) -> Validated {
-        guard motion.federation == charter.federation else {
+        guard Bytes.same(motion.federation, charter.federation) else {
             throw BrakeError(.wrongFederation, "the motion is for federation \"\(motion.federation)\", not \"\(charter.federation)\"")
         }
         let existing = motionsByID[id]
@@ -59,7 +59,7 @@ extension Registry {
             guard charter.party(id: motion.proposer) != nil else {
                 throw BrakeError(.unknownParty, "proposer \"\(motion.proposer)\" is not a party of the charter")
             }
-            guard signatures.contains(where: { $0.party == motion.proposer }) else {
+            guard signatures.contains(where: { Bytes.same($0.party, motion.proposer) }) else {
                 throw BrakeError(.proposerNotSigned, "the proposer \"\(motion.proposer)\" has not signed the motion")
             }
             let lifetime = motion.expires - motion.created
@@ -80,7 +80,7 @@ extension Registry {
             }
         case .lift:
             let pauseID = motion.pause ?? ""
-            guard let pause = pausesByID[pauseID] else {
+            guard let pause = pause(exactly: pauseID) else {
                 throw BrakeError(.unknownPause, "no pause has id \"\(pauseID)\"")
             }
             guard pause.isInForce(at: now) else {
@@ -100,10 +100,10 @@ extension Registry {
     private func validate(
         _ attestation: Attestation, id: String, envelope: Envelope, signatures: [VerifiedSignature], at now: Millis
     ) throws(BrakeError) -> Validated {
-        guard attestation.federation == charter.federation else {
+        guard Bytes.same(attestation.federation, charter.federation) else {
             throw BrakeError(.wrongFederation, "the attestation is for federation \"\(attestation.federation)\", not \"\(charter.federation)\"")
         }
-        guard let pause = pausesByID[attestation.pause] else {
+        guard let pause = pause(exactly: attestation.pause) else {
             throw BrakeError(.unknownPause, "no pause has id \"\(attestation.pause)\"")
         }
         guard pause.isInForce(at: now) else {
@@ -112,15 +112,15 @@ extension Registry {
         guard charter.party(id: attestation.party) != nil else {
             throw BrakeError(.unknownParty, "\"\(attestation.party)\" is not a party of the charter")
         }
-        guard signatures.contains(where: { $0.party == attestation.party }) else {
+        guard signatures.contains(where: { Bytes.same($0.party, attestation.party) }) else {
             throw BrakeError(.invalidAttestation, "the attestation of \"\(attestation.party)\" is not signed by that party")
         }
         guard attestationsByID[id] == nil else {
             throw BrakeError(.duplicateAttestation, "attestation \(id) is already recorded")
         }
         if let other = attestationsByID.values.first(where: {
-            $0.attestation.pause == attestation.pause && $0.attestation.party == attestation.party
-                && $0.attestation.period == attestation.period
+            Bytes.same($0.attestation.pause, attestation.pause) && Bytes.same($0.attestation.party, attestation.party)
+                && Bytes.same($0.attestation.period, attestation.period)
         }) {
             throw BrakeError(
                 .duplicateAttestation,
@@ -128,6 +128,12 @@ extension Registry {
         }
         let admission = Admission(declaration: .attestation(attestation), id: id, newSigners: signatures.map(\.party), wouldPass: false)
         return Validated(kind: .attestation(attestation), envelope: envelope, id: id, newSignatures: signatures, admission: admission)
+    }
+
+    /// The pause whose id has exactly these bytes. (A `String`-keyed lookup alone would also find it
+    /// under a canonically equivalent spelling.)
+    private func pause(exactly id: String) -> Pause? {
+        pausesByID[id].flatMap { Bytes.same($0.id, id) ? $0 : nil }
     }
 
     /// The charter policy a motion of this kind must meet.

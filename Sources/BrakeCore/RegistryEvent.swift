@@ -96,7 +96,7 @@ extension RegistryEvent: JSONConvertible {
     }
 
     var json: JSONValue {
-        var o: [String: JSONValue] = ["type": .string(type), "index": .index(index)]
+        var o: [JSONKey: JSONValue] = ["type": .string(type), "index": .index(index)]
         switch self {
         case .motionOpened(let id, _), .motionPassed(let id, _), .motionExpired(let id, _), .motionSuperseded(let id, _):
             o["id"] = .string(id)

@@ -1,4 +1,5 @@
 @testable import BrakeCore
+import Foundation
 import Testing
 
 @Suite("Strict JSON")
@@ -27,6 +28,18 @@ struct JSONTests {
 
     @Test func rejectsInvalidUTF8() {
         #expect(brakeError { () throws(BrakeError) in try JSONValue.parse([0x22, 0xff, 0x22], what: "t") }?.code == .malformedJSON)
+    }
+
+    /// Keys sort by their UTF-8 bytes, also through `Codable` (API output): KELVIN SIGN (E2 84 AA)
+    /// sorts after "L" (4C) and "é" (C3 A9), although Swift's `String <` would put it with "K".
+    @Test func keysSortByBytes() throws {
+        let value = JSONValue.object(["\u{212A}": .int(1), "L": .int(2), "é": .int(4)])
+        let canonical = "{\"L\":2,\"é\":4,\"\u{212A}\":1}"
+        #expect(String(decoding: value.canonicalBytes(), as: UTF8.self) == canonical)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded = String(decoding: try encoder.encode(value), as: UTF8.self)
+        #expect(encoded == canonical)
     }
 
     /// A signed payload with a duplicated field is refused, whichever copy another tool would read.
