@@ -8,6 +8,7 @@
 /// ```
 ///
 /// Evidence is referenced by digest only: the documents stay with the party, the log holds commitments.
+/// As for motions, the payload bytes must be the canonical encoding (`payloadBytes()`).
 public struct Attestation: Sendable, Hashable, Codable {
     /// The payloadType of attestation envelopes.
     public static let payloadType = "application/vnd.brake.attestation.v1+json"
@@ -51,8 +52,12 @@ public struct Attestation: Sendable, Hashable, Codable {
 
     /// Parses a payload: structure (`malformed_json`), time (`invalid_time`), and `invalid_attestation`
     /// for a bad period, no claims, an empty claim, or evidence that is not `sha256:<64 lowercase hex>`.
+    /// Then the bytes must be exactly `payloadBytes()` of the result (`malformed_json`), so that one
+    /// attestation has one id.
     public static func parse(payload: [UInt8]) throws(BrakeError) -> Attestation {
-        try Attestation(json: JSONValue.parse(payload, what: "attestation"))
+        let attestation = try Attestation(json: JSONValue.parse(payload, what: "attestation"))
+        guard attestation.payloadBytes() == payload else { throw JSONValue.notCanonical("attestation") }
+        return attestation
     }
 
     /// Decodes the payload JSON form.

@@ -24,6 +24,14 @@ enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// The error for a signed payload that parses but is not its own canonical encoding.
+    static func notCanonical(_ what: String) -> BrakeError {
+        BrakeError(
+            .malformedJSON,
+            "the \(what) payload must be canonical JSON (sorted keys, no whitespace, times in whole seconds, "
+                + "minimal escapes); sign the bytes that brakectl or payloadBytes() produce")
+    }
+
     /// The canonical serialization: sorted keys, compact, UTF-8.
     func canonicalBytes() -> [UInt8] {
         var out: [UInt8] = []

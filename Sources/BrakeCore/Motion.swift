@@ -16,7 +16,8 @@ public enum MotionKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// ```
 ///
 /// `pause` is null for a trigger and the pause id (= its trigger motion id) for a lift. The nonce makes
-/// two otherwise identical motions distinct: its id is the SHA-256 of the payload bytes.
+/// two otherwise identical motions distinct: its id is the SHA-256 of the payload bytes, which must be
+/// the canonical encoding (`payloadBytes()`), so that one motion has exactly one id.
 public struct Motion: Sendable, Hashable, Codable {
     /// The payloadType of motion envelopes.
     public static let payloadType = "application/vnd.brake.motion.v1+json"
@@ -67,9 +68,13 @@ public struct Motion: Sendable, Hashable, Codable {
     /// Parses a payload, checking what the payload alone can tell: structure (`malformed_json`), times
     /// (`invalid_time`), scope (`invalid_scope`), and `invalid_motion` for an unknown kind, a bad nonce,
     /// an over-long reason, `created > expires`, a trigger naming a pause or a lift naming none.
+    /// Then the bytes must be exactly `payloadBytes()` of the result (`malformed_json`): the id is the
+    /// hash of the bytes, so a motion with two spellings would be two motions, its signatures split.
     /// Rules that need the charter or the registry (federation, proposer, lifetime) are the registry's.
     public static func parse(payload: [UInt8]) throws(BrakeError) -> Motion {
-        try Motion(json: JSONValue.parse(payload, what: "motion"))
+        let motion = try Motion(json: JSONValue.parse(payload, what: "motion"))
+        guard motion.payloadBytes() == payload else { throw JSONValue.notCanonical("motion") }
+        return motion
     }
 
     /// Decodes the payload JSON form.

@@ -18,8 +18,8 @@
 /// and the first valid signature of each party is kept.
 ///
 /// **Motions** (id = SHA-256 of the payload bytes). The federation must be the charter's
-/// (`wrong_federation`); the scope valid (`invalid_scope`); the payload well formed (`malformed_json`,
-/// `invalid_time`, `invalid_motion`). A new motion: the proposer is a charter party (`unknown_party`)
+/// (`wrong_federation`, compared by bytes); the scope valid (`invalid_scope`); the payload well formed
+/// and canonical (`malformed_json`, `invalid_time`, `invalid_motion`). A new motion: the proposer is a charter party (`unknown_party`)
 /// and among the signers (`proposer_not_signed`); `created <= expires` and
 /// `expires - created <= motionLifetimeSeconds` (`invalid_motion`); effective time `< expires`
 /// (`motion_expired`). A trigger: `pause` is null, and no pause in force has exactly this scope
