@@ -5,7 +5,7 @@ extension Registry {
         let newSignatures = v.newSignatures.map { EnvelopeSignature(keyID: $0.key.keyID, sig: $0.signature.sig) }
         let newSigners = v.newSignatures.map { SignerRecord(party: $0.party, keyID: $0.key.keyID, index: index, time: now) }
         switch v.kind {
-        case .motion(let motion, let existing):
+        case .motion(let motion, let existing, let effect):
             var record: MotionRecord
             if let existing {
                 record = existing
@@ -17,18 +17,26 @@ extension Registry {
                     envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
                     signers: newSigners, state: .open, openedAt: index,
                     pauseID: motion.kind == .lift ? motion.pause : nil)
-                changes.events.append(.motionOpened(id: v.id, index: index))
             }
+            let passes = now < motion.expires && policy(for: motion.kind).isSatisfied(by: Set(record.signerParties), in: charter)
+            if passes {
+                record.state = .passed
+                record.passedAt = index
+                record.closedAt = index
+                if case .trigger = effect { record.pauseID = v.id }
+            }
+            // The record is stored in its final state before any event about it is emitted.
+            motionsByID[v.id] = record
+            changes.touch(.motion(v.id))
+            if existing == nil { changes.events.append(.motionOpened(id: v.id, index: index)) }
             for signer in newSigners {
                 changes.events.append(.motionSigned(id: v.id, party: signer.party, index: index))
             }
-            motionsByID[v.id] = record
-            changes.touch(.motion(v.id))
-            if now < motion.expires, policy(for: motion.kind).isSatisfied(by: Set(record.signerParties), in: charter) {
-                pass(v.id, index: index, at: now, changes: &changes)
+            if passes {
+                changes.events.append(.motionPassed(id: v.id, index: index))
+                carryOut(effect, of: record, index: index, at: now, changes: &changes)
             }
-            let final = motionsByID[v.id] ?? record
-            return DeclarationReceipt(id: v.id, kind: "motion", state: final.state.rawValue, signers: final.signerParties, index: index)
+            return DeclarationReceipt(id: v.id, kind: "motion", state: record.state.rawValue, signers: record.signerParties, index: index)
 
         case .attestation(let attestation):
             let record = AttestationRecord(
@@ -43,35 +51,30 @@ extension Registry {
         }
     }
 
-    /// Marks motion `id` passed and carries out its effect: a new pause, or a lift.
-    private mutating func pass(_ id: String, index: UInt64, at now: Millis, changes: inout Changes) {
-        guard var record = motionsByID[id] else { return }
-        record.state = .passed
-        record.passedAt = index
-        record.closedAt = index
-        changes.events.append(.motionPassed(id: id, index: index))
+    /// Carries out the effect of `record`, which has passed and is stored: a new pause, or the end of
+    /// the pause validation found. Each change is stored before its event is emitted, and nothing here
+    /// looks anything up, so no event can announce a change that was not made.
+    private mutating func carryOut(_ effect: Validated.Effect, of record: MotionRecord, index: UInt64, at now: Millis, changes: inout Changes) {
         let motion = record.motion
-        switch motion.kind {
+        switch effect {
         case .trigger:
-            record.pauseID = id
             let pause = Pause(
-                id: id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
+                id: record.id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
                 signers: record.signerParties, sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
-            pausesByID[id] = pause
-            changes.touch(.pause(id))
-            changes.events.append(.pauseInForce(pauseID: id, scope: motion.scope, index: index))
-            motionsByID[id] = record
+            pausesByID[pause.id] = pause
+            changes.touch(.pause(pause.id))
+            changes.events.append(.pauseInForce(pauseID: pause.id, scope: pause.scope, index: index))
             supersede(where: { $0.motion.kind == .trigger && $0.motion.scope == motion.scope }, index: index, changes: &changes)
-        case .lift:
-            guard let pauseID = motion.pause, var pause = pausesByID[pauseID] else { return }
+        case .lift(var pause):
             pause.liftedAt = index
-            pause.liftedBy = id
+            pause.liftedBy = record.id
             pause.liftedTime = now
-            pausesByID[pauseID] = pause
-            changes.touch(.pause(pauseID))
-            changes.events.append(.pauseLifted(pauseID: pauseID, scope: pause.scope, index: index))
-            motionsByID[id] = record
-            supersede(where: { $0.motion.kind == .lift && $0.motion.pause == pauseID }, index: index, changes: &changes)
+            pausesByID[pause.id] = pause
+            changes.touch(.pause(pause.id))
+            changes.events.append(.pauseLifted(pauseID: pause.id, scope: pause.scope, index: index))
+            supersede(
+                where: { $0.motion.kind == .lift && $0.motion.pause.map { Bytes.same($0, pause.id) } == true },
+                index: index, changes: &changes)
         }
     }
 

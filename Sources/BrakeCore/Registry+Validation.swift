@@ -2,8 +2,17 @@ extension Registry {
     /// A submission that passed every rule, with what committing it needs.
     struct Validated {
         enum Kind {
-            case motion(Motion, existing: MotionRecord?)
+            case motion(Motion, existing: MotionRecord?, effect: Effect)
             case attestation(Attestation)
+        }
+
+        /// What a motion does if it passes, with everything validation looked up, so that committing
+        /// needs no lookup that could fail after events have been emitted.
+        enum Effect {
+            /// A new pause of the motion's scope.
+            case trigger
+            /// The end of this pause, as validation saw it (in force, same scope).
+            case lift(Pause)
         }
 
         var kind: Kind
@@ -73,8 +82,10 @@ extension Registry {
         guard now < motion.expires else {
             throw BrakeError(.motionExpired, "the motion expired at \(RFC3339.format(motion.expires)), before \(RFC3339.format(now))")
         }
+        let effect: Validated.Effect
         switch motion.kind {
         case .trigger:
+            effect = .trigger
             if let pause = pausesByID.values.first(where: { $0.scope == motion.scope && $0.isInForce(at: now) }) {
                 throw BrakeError(.alreadyPaused, "pause \(pause.id) of scope \(motion.scope) is already in force")
             }
@@ -89,12 +100,13 @@ extension Registry {
             guard pause.scope == motion.scope else {
                 throw BrakeError(.invalidMotion, "the lift's scope \(motion.scope) differs from the pause's scope \(pause.scope)")
             }
+            effect = .lift(pause)
         }
         let parties = Set((existing?.signerParties ?? []) + fresh.map(\.party))
         let admission = Admission(
             declaration: .motion(motion), id: id, newSigners: fresh.map(\.party),
             wouldPass: policy(for: motion.kind).isSatisfied(by: parties, in: charter))
-        return Validated(kind: .motion(motion, existing: existing), envelope: envelope, id: id, newSignatures: fresh, admission: admission)
+        return Validated(kind: .motion(motion, existing: existing, effect: effect), envelope: envelope, id: id, newSignatures: fresh, admission: admission)
     }
 
     private func validate(

@@ -38,14 +38,18 @@ struct Harness {
     @discardableResult
     mutating func submit(_ envelope: Envelope, at time: Millis = t0) -> ApplyResult {
         index += 1
-        return registry.apply(index: index, data: LogRecord(time: time, envelope: envelope).encoded())
+        let result = registry.apply(index: index, data: LogRecord(time: time, envelope: envelope).encoded())
+        expectEventsMatchState(result, in: registry)
+        return result
     }
 
     /// Applies a Raft no-op.
     @discardableResult
     mutating func noop() -> ApplyResult {
         index += 1
-        return registry.apply(index: index, data: [])
+        let result = registry.apply(index: index, data: [])
+        expectEventsMatchState(result, in: registry)
+        return result
     }
 
     /// Submits and requires acceptance; returns the receipt.

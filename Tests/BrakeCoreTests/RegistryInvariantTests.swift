@@ -1,0 +1,70 @@
+@testable import BrakeCore
+import Testing
+
+/// Every event describes a change the registry has stored, with the row it touched listed in
+/// `changed`: a watcher must never see "motion passed" for a motion the state still holds open.
+func expectEventsMatchState(_ result: ApplyResult, in registry: Registry, sourceLocation: SourceLocation = #_sourceLocation) {
+    let i = result.index
+    for event in result.events {
+        let stored: Bool
+        let key: RegistryKey?
+        switch event {
+        case .motionOpened(let id, _):
+            stored = registry.motion(id: id)?.openedAt == i
+            key = .motion(id)
+        case .motionSigned(let id, let party, _):
+            stored = registry.motion(id: id)?.signers.contains { $0.party == party && $0.index == i } == true
+            key = .motion(id)
+        case .motionPassed(let id, _):
+            let m = registry.motion(id: id)
+            stored = m?.state == .passed && m?.passedAt == i && m?.closedAt == i
+            key = .motion(id)
+        case .motionExpired(let id, _):
+            stored = registry.motion(id: id)?.state == .expired && registry.motion(id: id)?.closedAt == i
+            key = .motion(id)
+        case .motionSuperseded(let id, _):
+            stored = registry.motion(id: id)?.state == .superseded && registry.motion(id: id)?.closedAt == i
+            key = .motion(id)
+        case .pauseInForce(let id, let scope, _):
+            stored = registry.pause(id: id)?.triggeredAt == i && registry.pause(id: id)?.scope == scope
+                && registry.motion(id: id)?.pauseID == id
+            key = .pause(id)
+        case .pauseLifted(let id, _, _):
+            let p = registry.pause(id: id)
+            stored = p?.liftedAt == i && p.flatMap { $0.liftedBy.flatMap { registry.motion(id: $0)?.state } } == .passed
+            key = .pause(id)
+        case .pauseSunset(let id, _):
+            stored = registry.pause(id: id)?.sunset != nil
+            key = nil
+        case .attestationRecorded(let pause, let party, let period, _):
+            stored = registry.attestations.contains {
+                $0.index == i && $0.attestation.pause == pause && $0.attestation.party == party && $0.attestation.period == period
+            }
+            key = nil
+        }
+        #expect(stored, "event \(event) is not reflected in the stored state", sourceLocation: sourceLocation)
+        if let key {
+            #expect(result.changed.contains(key), "event \(event) without its row \(key) in changed", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+@Suite("Registry invariants")
+struct RegistryInvariantTests {
+    /// Commit works from what validation saw, so it cannot announce a lift and then fail to store it,
+    /// even if the pause were somehow gone from the table between validation and commit.
+    @Test func commitNeverEmitsWhatItDoesNotStore() throws {
+        var h = Harness()
+        let p = h.pause()
+        let lift = sign(h.motion(.lift, "training", pause: p), "lab-a", "gov-a")
+        var registry = h.registry
+        let validated = try registry.validate(lift, at: t0)
+        registry.pausesByID[p] = nil
+        var changes = Registry.Changes()
+        let receipt = registry.commit(validated, index: h.index + 1, at: t0, changes: &changes)
+        let result = ApplyResult(index: h.index + 1, outcome: .accepted(receipt), events: changes.events, changed: [.meta] + changes.keys)
+        #expect(changes.events.contains(.motionPassed(id: receipt.id, index: h.index + 1)))
+        expectEventsMatchState(result, in: registry)
+        #expect(receipt.state == registry.motion(id: receipt.id)?.state.rawValue)
+    }
+}
