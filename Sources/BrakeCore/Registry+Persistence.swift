@@ -53,10 +53,11 @@ extension Registry {
     }
 
     /// The whole state as canonical JSON, for Raft snapshots:
-    /// `{"attestations":[…],"meta":{…},"motions":[…],"pauses":[…]}`, each list sorted by id.
+    /// `{"attestations":[…],"meta":{…},"motions":[…],"pauses":[…]}`, each list sorted by id (UTF-8 bytes;
+    /// ids are lowercase hex).
     public func snapshot() -> [UInt8] {
         func sorted<T: JSONConvertible>(_ d: [String: T]) -> JSONValue {
-            .array(d.keys.sorted().map { d[$0]!.json })
+            .array(d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { d[$0]!.json })
         }
         return JSONValue.object([
             "meta": metaJSON, "motions": sorted(motionsByID), "pauses": sorted(pausesByID),

@@ -44,8 +44,11 @@
 /// **Checks.** `check(scope, now)` is `paused` if any pause in force at `now` covers the scope (equal or
 /// ancestor by whole segments), listing those pauses; otherwise `clear`.
 ///
-/// **Determinism.** Outputs never depend on `Dictionary` order: rows, snapshots, listings and events
-/// are sorted (by entry index, then id), and JSON is canonical with sorted keys.
+/// **Determinism.** Outputs never depend on `Dictionary` order: `rows` sort by key bytes; each list
+/// of a snapshot sorts by id bytes; listings (`motions`, `pauses`, `attestations`) and the events of
+/// expiry and superseding sort by entry index, then id; JSON is canonical, keys sorted by UTF-8 bytes.
+/// Strings that decide anything (JSON keys, federation, party, pause and payload type) are compared
+/// by their UTF-8 bytes, never by Swift `String ==`, which is Unicode canonical equivalence.
 public struct Registry: Sendable, Hashable {
     /// The charter whose parties, keys and policies the rules use.
     public private(set) var charter: Charter
