@@ -3,9 +3,9 @@ extension Charter {
     static let maxSeconds: Int64 = 100 * 366 * 86_400
 
     /// Checks the rules every charter must follow, naming the first problem (`invalid_charter`):
-    /// a non-empty federation and party list; party ids and node ids of 1 to 64 `a-z 0-9 . _ -` (ASCII,
-    /// so each has one spelling and compares the same everywhere); unique party ids, node ids and keys (a key listed twice,
-    /// by one party or two, would blur who signed); every party has a key; every node belongs to a
+    /// a non-empty federation and party list; party ids and node ids of 1 to 64 `a-z 0-9 . _ -`
+    /// (ASCII, so each has one spelling and compares the same everywhere); unique party ids, node ids
+    /// and keys (a key listed twice, by one party or two, would blur who signed); every party has a key; every node belongs to a
     /// party; every policy has clauses, each with `atLeast >= 1`, and can be met by the parties the
     /// charter lists (a rule nobody can meet would make a brake that cannot be pressed or released);
     /// durations positive and below 100 years.
@@ -38,7 +38,9 @@ extension Charter {
                 throw fail("node id \"\(node.id)\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")
             }
             guard nodeIDs.insert(node.id).inserted else { throw fail("duplicate node id \"\(node.id)\"") }
-            guard Bytes.isIdentifier(node.party), partyIDs.contains(node.party) else { throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"") }
+            guard Bytes.isIdentifier(node.party), partyIDs.contains(node.party) else {
+                throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"")
+            }
             guard !node.address.isEmpty else { throw fail("node \"\(node.id)\" has no address") }
         }
 
