@@ -1,4 +1,6 @@
 import BrakeCore
+import BrakeRaft
+import BrakeStore
 import Foundation
 import Testing
 
@@ -35,6 +37,22 @@ struct DurabilityTests {
         for client in clients { _ = await client.result }
         let acked = await acknowledged.all
         #expect(acked.count >= 60)
+
+        // What the killed process left on disk: its term, its vote and every acknowledged entry.
+        do {
+            let store = try BrakeStore(directory: directory)
+            defer { store.close() }
+            let persisted = try store.loadRaftState()
+            #expect(persisted.hardState.term == UInt64(termBefore))
+            #expect(persisted.hardState.vote == "node-1")
+            let byIndex = Dictionary(uniqueKeysWithValues: persisted.entries.map { ($0.index, $0) })
+            for (id, index) in acked {
+                let entry = try #require(byIndex[UInt64(index)], "acknowledged entry \(index) is not in the persisted log")
+                let record = try LogRecord(decoding: entry.data)
+                #expect(motionID(payload: record.envelope.payload) == id)
+            }
+            #expect(try store.appliedIndex() <= persisted.hardState.commit)
+        }
 
         node = try await BrakedProcess(dataDirectory: directory)
         defer { _ = node.terminate() }
