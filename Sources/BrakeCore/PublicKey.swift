@@ -23,6 +23,7 @@ public struct PublicKey: Sendable, Hashable, Codable, CustomStringConvertible {
             throw BrakeError(.invalidKey, "not an Ed25519 public key")
         }
         self.rawRepresentation = rawRepresentation
+        keyID = Bytes.sha256Hex(rawRepresentation)
     }
 
     /// Decodes canonical base64 (either alphabet, padded or not; see `Bytes.decodeBase64`) of the 32 raw
@@ -37,8 +38,9 @@ public struct PublicKey: Sendable, Hashable, Codable, CustomStringConvertible {
         try self.init(rawRepresentation: bytes)
     }
 
-    /// Lowercase hex SHA-256 of the raw key: the keyid hint in envelopes.
-    public var keyID: String { Bytes.sha256Hex(rawRepresentation) }
+    /// Lowercase hex SHA-256 of the raw key: the keyid hint in envelopes (computed once, since
+    /// every signature check compares hints against it).
+    public let keyID: String
 
     /// Standard padded base64 of the raw key.
     public var base64: String { Bytes.base64(rawRepresentation) }

@@ -26,7 +26,7 @@ extension Registry {
                 if case .trigger = effect { record.pauseID = v.id }
             }
             // The record is stored in its final state before any event about it is emitted.
-            motionsByID[v.id] = record
+            store(record)
             changes.touch(.motion(v.id))
             if existing == nil { changes.events.append(.motionOpened(id: v.id, index: index)) }
             for signer in newSigners {
@@ -61,7 +61,7 @@ extension Registry {
             let pause = Pause(
                 id: record.id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
                 signers: record.signerParties, sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
-            pausesByID[pause.id] = pause
+            store(pause)
             changes.touch(.pause(pause.id))
             changes.events.append(.pauseInForce(pauseID: pause.id, scope: pause.scope, index: index))
             supersede(where: { $0.motion.kind == .trigger && $0.motion.scope == motion.scope }, index: index, changes: &changes)
@@ -69,7 +69,7 @@ extension Registry {
             pause.liftedAt = index
             pause.liftedBy = record.id
             pause.liftedTime = now
-            pausesByID[pause.id] = pause
+            store(pause)
             changes.touch(.pause(pause.id))
             changes.events.append(.pauseLifted(pauseID: pause.id, scope: pause.scope, index: index))
             supersede(
@@ -78,12 +78,13 @@ extension Registry {
         }
     }
 
-    /// Closes every other open motion matching `predicate` as superseded.
+    /// Closes every other open motion matching `predicate` as superseded (only open motions are looked at).
     private mutating func supersede(where predicate: (MotionRecord) -> Bool, index: UInt64, changes: inout Changes) {
-        let overtaken = motionsByID.values.filter { $0.state == .open && predicate($0) }
-        for record in overtaken.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
-            motionsByID[record.id]?.state = .superseded
-            motionsByID[record.id]?.closedAt = index
+        let overtaken = lookup.openMotions.keys.compactMap { motionsByID[$0] }.filter { $0.state == .open && predicate($0) }
+        for var record in overtaken.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
+            record.state = .superseded
+            record.closedAt = index
+            store(record)
             changes.touch(.motion(record.id))
             changes.events.append(.motionSuperseded(id: record.id, index: index))
         }

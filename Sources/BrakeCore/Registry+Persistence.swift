@@ -50,6 +50,7 @@ extension Registry {
             }
         }
         guard sawMeta else { throw BrakeError(.corruptState, "the registry rows have no meta row") }
+        rebuildLookup()
     }
 
     /// The whole state as canonical JSON, for Raft snapshots:
@@ -88,18 +89,19 @@ extension Registry {
         } catch {
             throw BrakeError(.corruptState, "snapshot: \(error.message)")
         }
+        rebuildLookup()
     }
 
     private var metaJSON: JSONValue {
-        .object(["appliedIndex": .index(appliedIndex), "lastTime": .int(lastTime), "charter": .string(charter.id)])
+        .object(["appliedIndex": .index(appliedIndex), "lastTime": .int(lastTime), "charter": .string(charterID)])
     }
 
     private mutating func restoreMeta(_ json: JSONValue) throws(BrakeError) {
         let f = try JSONFields(json, what: "meta", code: .corruptState)
         try f.finish(known: ["appliedIndex", "lastTime", "charter"])
         let charterID = try f.string("charter")
-        guard charterID == charter.id else {
-            throw f.error("the state belongs to charter \(charterID), not \(charter.id)")
+        guard charterID == self.charterID else {
+            throw f.error("the state belongs to charter \(charterID), not \(self.charterID)")
         }
         appliedIndex = try f.index("appliedIndex")
         lastTime = try f.int("lastTime")

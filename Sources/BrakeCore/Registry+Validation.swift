@@ -86,7 +86,9 @@ extension Registry {
         switch motion.kind {
         case .trigger:
             effect = .trigger
-            if let pause = pausesByID.values.first(where: { $0.scope == motion.scope && $0.isInForce(at: now) }) {
+            let inForce = lookup.unliftedPauses(of: motion.scope).compactMap { pausesByID[$0] }
+                .filter { $0.scope == motion.scope && $0.isInForce(at: now) }
+            if let pause = inForce.min(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
                 throw BrakeError(.alreadyPaused, "pause \(pause.id) of scope \(motion.scope) is already in force")
             }
         case .lift:

@@ -60,10 +60,49 @@ public struct Registry: Sendable, Hashable {
     var motionsByID: [String: MotionRecord] = [:]
     var pausesByID: [String: Pause] = [:]
     var attestationsByID: [String: AttestationRecord] = [:]
+    /// `charter.id`, computed once: the meta row names it after every entry.
+    let charterID: String
+    /// Open motions, pending sunsets and unlifted pauses by scope, kept beside the tables.
+    var lookup = RegistryLookup()
 
     /// An empty registry governed by `charter`.
     public init(charter: Charter) {
         self.charter = charter
+        self.charterID = charter.id
+    }
+
+    /// Equal charters, indices, times and records: the lookups and cached charter id derive from
+    /// these, so they take no part.
+    public static func == (a: Registry, b: Registry) -> Bool {
+        a.appliedIndex == b.appliedIndex && a.lastTime == b.lastTime && a.charter == b.charter
+            && a.motionsByID == b.motionsByID && a.pausesByID == b.pausesByID && a.attestationsByID == b.attestationsByID
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(charter)
+        hasher.combine(appliedIndex)
+        hasher.combine(lastTime)
+        hasher.combine(motionsByID)
+        hasher.combine(pausesByID)
+        hasher.combine(attestationsByID)
+    }
+
+    /// Stores a motion record and keeps the lookups in step.
+    mutating func store(_ record: MotionRecord) {
+        motionsByID[record.id] = record
+        lookup.note(record)
+    }
+
+    /// Stores a pause and keeps the lookups in step (at the current `lastTime`).
+    mutating func store(_ pause: Pause) {
+        pausesByID[pause.id] = pause
+        lookup.note(pause, lastTime: lastTime)
+    }
+
+    /// Rebuilds the lookups from the tables, after a restore.
+    mutating func rebuildLookup() {
+        lookup = RegistryLookup(motions: motionsByID, pauses: pausesByID, lastTime: lastTime)
     }
 
     /// Checks a submission as if it were applied now, as the next entry with timestamp `time`, without
@@ -126,19 +165,18 @@ public struct Registry: Sendable, Hashable {
     }
 
     /// Moves the effective time to `now`: expires open motions and reports pauses reaching their sunset.
+    /// Only open motions and pauses with a sunset ahead are looked at, through `lookup`.
     mutating func advance(to now: Millis, index: UInt64) -> Changes {
         var changes = Changes()
-        let expiring = motionsByID.values.filter { $0.state == .open && $0.motion.expires <= now }
-        for record in expiring.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
-            motionsByID[record.id]?.state = .expired
-            motionsByID[record.id]?.closedAt = index
+        let expiring = lookup.expiring(at: now).compactMap { motionsByID[$0] }
+        for var record in expiring.sorted(by: { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }) {
+            record.state = .expired
+            record.closedAt = index
+            store(record)
             changes.events.append(.motionExpired(id: record.id, index: index))
             changes.touch(.motion(record.id))
         }
-        let ending = pausesByID.values.filter { pause in
-            guard pause.liftedAt == nil, let sunset = pause.sunset else { return false }
-            return lastTime < sunset && sunset <= now
-        }
+        let ending = lookup.takeSunsets(through: now).compactMap { pausesByID[$0] }.filter { $0.liftedAt == nil }
         for pause in ending.sorted(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
             changes.events.append(.pauseSunset(pauseID: pause.id, index: index))
         }
