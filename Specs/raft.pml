@@ -4,7 +4,8 @@
  * Three Raft nodes (leader election §5.2, log replication §5.3, the election
  * restriction §5.4.1 and the commit rule §5.4.2 of Ongaro & Ousterhout,
  * "In Search of an Understandable Consensus Algorithm", 2014) over a network
- * that loses, duplicates and reorders messages, with crash-restarts. Every
+ * that loses, duplicates and reorders messages, where leaders may stop and
+ * new elections start at any time (crash-restarts optional). Every
  * log entry is a no-op or "party p signs the motion"; every node applies its
  * committed prefix to a set of signers and is paused once K distinct parties
  * signed (DESIGN.md, "Policy rule").
@@ -17,6 +18,8 @@
  *   BROKEN_COMMIT            the leader commits entries of older terms by
  *                            counting replicas: the bug of the paper's Fig. 8
  *   BROKEN_POLICY            a node counts signatures, not distinct parties
+ *   BROKEN_VOTE              a node votes without the up-to-date check of
+ *                            §5.4.1
  *   REACH_PAUSE              sanity: claims that no node is ever paused
  *   REACH_TRUNCATE           sanity: claims that no follower ever deletes a
  *                            conflicting suffix (§5.3)
@@ -32,7 +35,7 @@
 #define MAX_LOG  2      /* entries per log (at most 3)                      */
 #endif
 #ifndef NMSG
-#define NMSG     3      /* messages in flight at once (at most 6)           */
+#define NMSG     2      /* messages in flight at once (at most 6)           */
 #endif
 
 #define N       3       /* nodes 0, 1, 2                                    */
@@ -123,9 +126,14 @@ hidden int  msg, ins;
 /* -------------------------------------------------------------- helpers */
 #define LASTTERM(i)  (n[i].nlog == 0 -> 0 : ETERM(n[i].log[n[i].nlog - 1]))
 
-/* §5.4.1: the candidate's log is at least as up-to-date as the voter's.  */
+/* §5.4.1: the candidate's log is at least as up-to-date as the voter's.
+   BROKEN_VOTE leaves this election restriction out.                       */
+#ifdef BROKEN_VOTE
+#define UP_TO_DATE(m, i)  1
+#else
 #define UP_TO_DATE(m, i) \
     (M_B(m) > LASTTERM(i) || (M_B(m) == LASTTERM(i) && M_A(m) >= n[i].nlog))
+#endif
 
 /* The network is a set: sending a message that is already in flight adds
    nothing, since the network may duplicate it anyway. With NMSG messages in
