@@ -91,7 +91,7 @@ final class LocalCluster: Sendable {
             configuration: configuration, charter: charter, store: store,
             transport: network.transport(for: id),
             clock: { Millis(Date().timeIntervalSince1970 * 1000) },
-            logger: Logger(label: id)
+            logger: { var logger = Logger(label: id); logger.logLevel = .warning; return logger }()
         )
         network.drivers.withLock { $0[id] = driver }
     }
