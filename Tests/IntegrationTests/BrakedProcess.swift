@@ -31,9 +31,14 @@ final class BrakedProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binDirectory + "/braked")
         process.arguments = ["--dev", "--data-dir", dataDirectory, "--log-level", "warning"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        // Its output goes to a file in the data directory, never to the test runner's pipes: a
+        // braked left behind must not keep the runner waiting for end-of-file.
+        let log = dataDirectory + "/braked.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if process.isRunning == false { throw TestFailure("braked exited early with status \(process.terminationStatus)") }
             if FileManager.default.fileExists(atPath: socketPath),
@@ -42,7 +47,9 @@ final class BrakedProcess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestFailure("braked did not answer on \(socketPath) within 30 s")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw TestFailure("braked did not answer on \(socketPath) within 60 s")
     }
 
     /// SIGKILL, then wait for the process to be gone.
@@ -108,6 +115,7 @@ func brakectl(_ arguments: [String], socket: String) throws -> (status: Int32, o
     let process = Process()
     process.executableURL = URL(fileURLWithPath: BrakedProcess.binDirectory + "/brakectl")
     process.arguments = arguments
+    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
     var environment = ProcessInfo.processInfo.environment
     environment["BRAKE_SOCKET"] = socket
     process.environment = environment

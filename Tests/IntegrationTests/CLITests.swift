@@ -63,6 +63,8 @@ struct CLITests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BrakedProcess.binDirectory + "/braked")
         process.arguments = ["--config", "\(dir)/node.json", "--log-level", "error"]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let socket = "\(dir)/data/brake.sock"
