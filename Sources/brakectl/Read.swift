@@ -14,7 +14,8 @@ struct Status: AsyncParsableCommand {
             let s = reply.object ?? [:]
             print("node \(s["node"] ?? "?") of \(s["party"] ?? "?") in federation \(s["federation"] ?? "?")")
             print("role \(s["role"] ?? "?"), term \(s["term"] ?? "?"), leader \(s["leader"] ?? "none")")
-            print("commit \(s["commitIndex"] ?? "?"), applied \(s["appliedIndex"] ?? "?"), fresh \(s["fresh"] ?? "?")")
+            let fresh = (s["fresh"] as? Bool).map { $0 ? "yes" : "no (no quorum contact within an election timeout)" } ?? "?"
+            print("commit \(s["commitIndex"] ?? "?"), applied \(s["appliedIndex"] ?? "?"), fresh: \(fresh)")
             print("pauses in force \(s["pausesInForce"] ?? "?"), open motions \(s["openMotions"] ?? "?")")
             if let halted = s["halted"] as? String { print("HALTED: \(halted)") }
         }
@@ -117,11 +118,10 @@ struct Watch: AsyncParsableCommand {
                 else if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
                 else if line.hasPrefix("data: ") {
                     let data = String(line.dropFirst(6))
-                    if json {
-                        print(#"{"index":\#(id),"event":\#(data)}"#)
-                    } else {
-                        print("[\(id)] \(type) \(data)")
-                    }
+                    // Written straight to the file descriptor: a watcher piped into another program
+                    // must see each event as it happens, not when a buffer fills.
+                    let text = json ? #"{"index":\#(id),"event":\#(data)}"# : "[\(id)] \(type) \(data)"
+                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
                 }
             }
         }

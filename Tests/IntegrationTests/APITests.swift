@@ -74,3 +74,40 @@ struct APITests {
         return text.split(separator: "\n").map(String.init)
     }
 }
+
+/// `brakectl watch` streams events as they are applied, each line at once.
+@Suite("brakectl watch", .serialized)
+struct WatchTests {
+    @Test("watch --json prints the events of a new motion as it commits")
+    func watchFollowsEvents() async throws {
+        let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = node.terminate() }
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: BrakedProcess.binDirectory + "/brakectl")
+        watcher.arguments = ["watch", "--json", "--socket", node.socketPath]
+        let pipe = Pipe()
+        watcher.standardOutput = pipe
+        watcher.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try watcher.run()
+        defer { if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) } }
+        try await Task.sleep(for: .milliseconds(300))
+
+        let proposed = try brakectl(["propose", "trigger", "eval", "--reason", "r", "--key", node.keyPath("lab-a"), "--json"], socket: node.socketPath)
+        let id = try #require(jsonObject(proposed.output)["id"] as? String)
+
+        // Read what the watcher printed, without waiting for it to exit.
+        let reader = pipe.fileHandleForReading
+        let flags = fcntl(reader.fileDescriptor, F_GETFL)
+        _ = fcntl(reader.fileDescriptor, F_SETFL, flags | O_NONBLOCK)
+        var text = ""
+        for _ in 0..<100 where !text.contains("motion_signed") {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = read(reader.fileDescriptor, &buffer, buffer.count)
+            if count > 0 { text += String(decoding: buffer[..<count], as: UTF8.self) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let events = text.split(separator: "\n").map { jsonObject(String($0)) }
+        #expect(events.contains { ($0["event"] as? [String: Any])?["type"] as? String == "motion_opened" && ($0["event"] as? [String: Any])?["id"] as? String == id })
+        #expect(events.contains { ($0["event"] as? [String: Any])?["type"] as? String == "motion_signed" })
+    }
+}
