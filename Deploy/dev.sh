@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Deploy/install-deps.sh
-swift build --product braked
-swift build --product brakectl
+swift build
 echo "brakectl is at $(swift build --show-bin-path)/brakectl; add that folder to PATH"
 exec "$(swift build --show-bin-path)/braked" --dev "$@"

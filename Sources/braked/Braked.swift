@@ -98,12 +98,12 @@ struct Braked: AsyncParsableCommand {
               brakectl propose trigger training --reason "eval threshold crossed" --key \(keys["lab-a"] ?? "")
               brakectl sign <MOTION-ID> --key \(keys["lab-b"] ?? "")
               brakectl check training/frontier     # exit 1: paused
-              brakectl propose lift <PAUSE-ID> --reason "evals reviewed" --key \(keys["lab-a"] ?? "")
+              brakectl propose lift <PAUSE-ID = MOTION-ID> --reason "evals reviewed" --key \(keys["lab-a"] ?? "")
               brakectl sign <LIFT-MOTION-ID> --key \(keys["gov-a"] ?? "")
               brakectl check training/frontier     # exit 0: clear
 
             """
-        print(text)
-        FileHandle.standardOutput.synchronizeFile()
+        // Unbuffered, so the banner shows before the node's log lines even when piped.
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }
