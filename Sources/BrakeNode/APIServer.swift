@@ -79,11 +79,9 @@ public struct APIServer: Sendable {
             }
             staleness = millis
         }
-        let consistency: ReadConsistency
-        switch query.get("consistency") ?? "local" {
-        case "local": consistency = .local
-        case "linearizable": consistency = .linearizable
-        case let other: return APIResponses.error(NodeError(.badRequest, "consistency \(other) is neither local nor linearizable"))
+        let requested = query.get("consistency") ?? ReadConsistency.local.rawValue
+        guard let consistency = ReadConsistency(rawValue: requested) else {
+            return APIResponses.error(NodeError(.badRequest, "consistency \(requested) is neither local nor linearizable"))
         }
         let verdict = await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
@@ -162,13 +160,13 @@ public struct APIServer: Sendable {
 
     func pauses() async -> Response {
         let registry = await driver.currentRegistry()
-        let now = Millis(Date().timeIntervalSince1970 * 1000)
+        let now = driver.clock()
         return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
     }
 
     func compliance() async -> Response {
         let registry = await driver.currentRegistry()
-        return APIResponses.json(["compliance": registry.compliance(at: Millis(Date().timeIntervalSince1970 * 1000))])
+        return APIResponses.json(["compliance": registry.compliance(at: driver.clock())])
     }
 
     func charter() -> Response {

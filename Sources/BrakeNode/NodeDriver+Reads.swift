@@ -36,7 +36,7 @@ extension NodeDriver {
         let now = clock()
         return NodeStatus(
             node: nodeID,
-            party: charter.nodes.first(where: { $0.id == nodeID })?.party ?? "",
+            party: charter.node(id: nodeID)?.party ?? "",
             federation: charter.federation,
             term: raft.term,
             role: raft.role.rawValue,
@@ -47,10 +47,10 @@ extension NodeDriver {
             lastIndex: raft.lastIndex,
             snapshotIndex: lastSnapshotIndex,
             snapshotsInstalled: snapshotsInstalled,
-            voters: charter.nodes.map(\.id).sorted(),
+            voters: raft.voters,
             fresh: isFresh(withinMillis: configuration.tickMillis * configuration.electionTicks),
             halted: halted,
-            pausesInForce: registry.pauses.filter { $0.isInForce(at: now) }.count,
+            pausesInForce: registry.pausesInForce(at: now).count,
             openMotions: registry.motions.filter { $0.state == .open }.count
         )
     }
@@ -128,6 +128,4 @@ extension NodeDriver {
         return try store.entries(from: first, through: last)
     }
 
-    /// The first index still in the log (earlier entries are folded into a snapshot).
-    public func firstLogIndex() throws -> UInt64 { try store.firstIndex() }
 }

@@ -64,17 +64,17 @@ extension NodeDriver {
             processReady()
             Task { [weak self] in
                 try? await Task.sleep(for: .milliseconds(timeoutMillis))
-                await self?.expireWaiter(index: index, id: waiterID, declarationID: declarationID)
+                await self?.expireWaiter(index: index, id: waiterID)
             }
         }
         return outcome
     }
 
-    func expireWaiter(index: UInt64, id: UInt64, declarationID: String) {
+    func expireWaiter(index: UInt64, id: UInt64) {
         guard var waiters = submitWaiters[index], let at = waiters.firstIndex(where: { $0.id == id }) else { return }
         let waiter = waiters.remove(at: at)
         submitWaiters[index] = waiters.isEmpty ? nil : waiters
-        waiter.continuation.resume(returning: .pending(id: declarationID, index: index))
+        waiter.continuation.resume(returning: .pending(id: waiter.declarationID, index: index))
     }
 }
 

@@ -35,7 +35,6 @@ public actor NodeDriver {
     var nextRequestID: UInt64 = 1
     /// Set when storage failed: the node stops writing and answers `node_halted` until restarted.
     var halted: String?
-    var ticks: UInt64 = 0
     var lastSnapshotIndex: UInt64
     /// Snapshots received from a leader and installed since start.
     var snapshotsInstalled = 0
@@ -107,7 +106,6 @@ public actor NodeDriver {
 
     /// Advances Raft's logical clock by one tick and processes what it produced.
     public func tick() {
-        ticks += 1
         raft.tick()
         processReady()
     }
@@ -192,11 +190,8 @@ public actor NodeDriver {
         let data = registry.snapshot()
         do {
             try raft.compact(through: applied, snapshotData: data)
-            let snapshot = Snapshot(
-                metadata: SnapshotMetadata(index: applied, term: try store.term(at: applied) ?? raft.term, voters: charter.nodes.map(\.id).sorted()),
-                data: data
-            )
-            try store.persist(hardState: nil, entries: [], snapshot: snapshot)
+            // The core made the snapshot (with the term at `applied` and the voters); store that one.
+            try store.persist(hardState: nil, entries: [], snapshot: raft.snapshot)
             lastSnapshotIndex = applied
             logger.info("snapshot at index \(applied); log compacted")
         } catch {
