@@ -85,7 +85,12 @@ public struct Motion: Sendable, Hashable, Codable {
 
 /// The id of a declaration: lowercase hex SHA-256 of its exact payload bytes.
 public func motionID(payload: [UInt8]) -> String {
-    Bytes.sha256Hex(payload)
+    sha256Hex(payload)
+}
+
+/// Lowercase hex of the SHA-256 of `bytes`: the form of every id and evidence digest in Brake.
+public func sha256Hex(_ bytes: [UInt8]) -> String {
+    Bytes.sha256Hex(bytes)
 }
 
 extension Motion: JSONConvertible {

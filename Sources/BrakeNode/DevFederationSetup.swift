@@ -35,7 +35,6 @@ public enum DevFederationSetup {
 
     /// Fresh random seeds for the three dev parties, from the system's generator.
     public static func randomSeeds() -> [[UInt8]] {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<3).map { _ in (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) } }
+        (0..<3).map { _ in SystemRandom.bytes(32) }
     }
 }

@@ -52,6 +52,11 @@ func runReporting(_ body: () async throws -> Void) async throws {
     }
 }
 
+/// Prints a JSON object built here (values are escaped, whatever the user typed).
+func printJSON(_ object: [String: Any]) {
+    printJSON(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)))
+}
+
 /// Prints JSON bytes (pretty when they parse) to stdout.
 func printJSON(_ bytes: [UInt8]) {
     if let object = try? JSONSerialization.jsonObject(with: Data(bytes)),

@@ -112,7 +112,7 @@ struct CharterCommand: AsyncParsableCommand {
                     throw CLIError(.refused, error.message, code: error.code.rawValue)
                 }
                 if json {
-                    printJSON(Array(#"{"valid":true,"id":"\#(charter.id)","federation":"\#(charter.federation)"}"#.utf8))
+                    printJSON(["valid": true, "id": charter.id, "federation": charter.federation])
                 } else {
                     print("valid charter \(charter.id)")
                     print("federation: \(charter.federation)")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import BrakeCore
 import BrakeFiles
-import Crypto
 import Foundation
 
 /// `brakectl propose trigger|lift`: a new motion, signed by the proposer and submitted.
@@ -35,10 +34,7 @@ struct Propose: AsyncParsableCommand {
         try await runReporting {
             let client = try node.client()
             let signer = try loadKey(key)
-            let charter = try await client.get("/v1/charter").object ?? [:]
-            guard let federation = charter["federation"] as? String else {
-                throw CLIError(.unavailable, "the node did not return its charter")
-            }
+            let federation = try await client.federation()
             guard let party = signer.party else {
                 throw CLIError(.usage, "the key file \(key) names no party")
             }
@@ -126,15 +122,15 @@ struct Attest: AsyncParsableCommand {
         try await runReporting {
             let client = try node.client()
             let signer = try loadKey(key)
-            let charter = try await client.get("/v1/charter").object ?? [:]
+            let federation = try await client.federation()
             var digests: [String] = []
             for path in evidence {
                 let bytes: [UInt8]
                 do throws(FileError) { bytes = try FileBytes.read(path) } catch { throw CLIError(.file, error.message, code: error.code) }
-                digests.append("sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+                digests.append("sha256:" + sha256Hex(bytes))
             }
             let attestation = Attestation(
-                federation: charter["federation"] as? String ?? "", pause: pauseID, party: signer.party ?? "",
+                federation: federation, pause: pauseID, party: signer.party ?? "",
                 period: period, claims: claim, evidence: digests, created: Int64(Date().timeIntervalSince1970) * 1000
             )
             let envelope = attestation.unsignedEnvelope().signed(with: signer.key)
@@ -164,6 +160,5 @@ func submit(_ envelope: Envelope, to client: NodeClient, json: Bool) async throw
 
 /// 16 random bytes as lowercase hex: a motion's nonce, so two motions with equal text differ.
 func randomNonce() -> String {
-    var rng = SystemRandomNumberGenerator()
-    return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &rng)) }.joined()
+    SystemRandom.bytes(16).map { String(format: "%02x", $0) }.joined()
 }

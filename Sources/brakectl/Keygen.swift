@@ -21,9 +21,7 @@ struct Keygen: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            var rng = SystemRandomNumberGenerator()
-            let seed = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-            let key = try SigningKey(seed: seed)
+            let key = try SigningKey(seed: SystemRandom.bytes(32))
             do throws(FileError) {
                 try KeyFiles.write(KeyFile.privateFile(party: party, key: key), to: out)
                 try KeyFiles.write(KeyFile(party: party, publicKey: key.publicKey), to: out + ".pub")
@@ -31,7 +29,7 @@ struct Keygen: AsyncParsableCommand {
                 throw CLIError(.file, error.message, code: error.code)
             }
             if json {
-                printJSON(Array(#"{"party":"\#(party)","public":"\#(key.publicKey.base64)","keyid":"\#(key.publicKey.keyID)","file":"\#(out)"}"#.utf8))
+                printJSON(["party": party, "public": key.publicKey.base64, "keyid": key.publicKey.keyID, "file": out])
             } else {
                 print("wrote \(out) (private, 0600) and \(out).pub")
                 print("party:  \(party)")

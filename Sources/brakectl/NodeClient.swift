@@ -78,6 +78,14 @@ struct NodeClient {
         return reply
     }
 
+    /// The federation id of the charter the node serves, which every declaration must name.
+    func federation() async throws(CLIError) -> String {
+        guard let federation = try await get("/v1/charter").object?["federation"] as? String else {
+            throw CLIError(.unavailable, "the node did not return its charter")
+        }
+        return federation
+    }
+
     /// Streams the response body of a long-lived GET (Server-Sent Events), line by line.
     func streamLines(_ path: String, headers: [(String, String)] = [], onLine: (String) throws -> Void) async throws(CLIError) {
         try probe()
