@@ -13,10 +13,15 @@ let package = Package(
         .executable(name: "braked", targets: ["braked"]),
         .executable(name: "brakectl", targets: ["brakectl"]),
         .executable(name: "brake-bench", targets: ["brake-bench"]),
+        .executable(name: "brake-harness", targets: ["brake-harness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -33,8 +38,33 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "BrakeRaft", swiftSettings: strict),
-        // The file shell shared by braked and brakectl: key files (0600) and charter files.
-        .target(name: "BrakeFiles", dependencies: ["BrakeCore"], swiftSettings: strict),
+        // The pure core of one node: Raft, the registry, submissions, freshness, snapshots.
+        .target(name: "BrakeReplica", dependencies: ["BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        // The file shell shared by braked and brakectl: key files (0600), node identities, charter files.
+        .target(
+            name: "BrakeFiles",
+            dependencies: [
+                "BrakeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
+        // The mutual-TLS peer transport and the protobuf wire codec of PeerMessage.
+        .target(
+            name: "BrakeNet",
+            dependencies: [
+                "BrakeCore", "BrakeRaft", "BrakeReplica",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BrakeStore",
             dependencies: ["CLMDB", "BrakeCore", "BrakeRaft"],
@@ -43,7 +73,7 @@ let package = Package(
         .target(
             name: "BrakeNode",
             dependencies: [
-                "BrakeCore", "BrakeRaft", "BrakeStore", "BrakeFiles",
+                "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", "BrakeFiles", "BrakeNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -74,13 +104,46 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test support: a deterministic many-node simulation of Raft and the registry.
-        .target(name: "BrakeSim", dependencies: ["BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .target(name: "BrakeSim", dependencies: ["BrakeCore", "BrakeRaft", "BrakeReplica"], swiftSettings: strict),
+        // Real processes: a federation of braked processes behind fault-injecting TCP proxies.
+        .target(
+            name: "BrakeHarness",
+            dependencies: [
+                "BrakeCore", "BrakeFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "brake-harness",
+            dependencies: ["BrakeHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeCoreTests", dependencies: ["BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .testTarget(
+            name: "BrakeNetTests",
+            dependencies: [
+                "BrakeNet", "BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "HarnessTests", dependencies: ["BrakeHarness", "BrakeCore", "BrakeFiles"], swiftSettings: strict),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
-        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

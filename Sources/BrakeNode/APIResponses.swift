@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeRaft
 import Foundation
 import HTTPTypes

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeFiles
 import BrakeRaft
 import Foundation

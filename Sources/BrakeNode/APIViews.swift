@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import Foundation
 
 /// A motion as the API shows it: the exact payload that parties sign, its parsed fields, who signed

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import Synchronization
 
 /// A registry event together with the log index of the entry that caused it; the index is the

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import Foundation
 
 /// How one `braked` node runs: where it keeps its data, where it listens, which charter it serves

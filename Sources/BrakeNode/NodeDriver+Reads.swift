@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeRaft
 
 /// A snapshot of the node's consensus and apply state, for `/v1/status` and `/metrics`.

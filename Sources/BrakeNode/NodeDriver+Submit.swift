@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeRaft
 import BrakeStore
 
@@ -76,12 +77,4 @@ extension NodeDriver {
         submitWaiters[index] = waiters.isEmpty ? nil : waiters
         waiter.continuation.resume(returning: .pending(id: waiter.declarationID, index: index))
     }
-}
-
-/// Why a submission was refused before it reached the log.
-public enum SubmitError: Error, Sendable {
-    /// The registry refused the declaration.
-    case registry(BrakeError)
-    /// The node could not take it.
-    case node(NodeError)
 }

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeRaft
 
 /// How a node reaches its peers: the Raft messages of each `Ready` (sent only after their entries

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeReplica
 import BrakeNode
 import BrakeRaft
 import Foundation

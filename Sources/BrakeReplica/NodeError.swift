@@ -1,5 +1,5 @@
 import BrakeCore
-import BrakeStore
+
 
 /// An error of the node shell, with a stable code the API and the CLI report as they are.
 public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {

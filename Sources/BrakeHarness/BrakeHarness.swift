@@ -1,0 +1,1 @@
+// BrakeHarness: real braked processes behind fault-injecting proxies (being built).

@@ -1,0 +1,1 @@
+// BrakeNet: the mutual-TLS peer transport (being built).

@@ -1,0 +1,2 @@
+// brake-harness: being built.
+print("brake-harness: not built yet")
