@@ -27,4 +27,29 @@ public struct LogRecord: Sendable, Hashable {
         time = try f.int("time")
         envelope = try Envelope(json: f.value("envelope"))
     }
+
+    /// The leader's stamp of encoded entry data, read from the end of its canonical encoding
+    /// (`…,"time":<ms>}`: "time" sorts after "envelope") without parsing the envelope; nil when
+    /// the bytes do not end that way. A leader stamps above every entry in its log with it, so
+    /// stamps never decrease along the log, whoever stamped the earlier entries.
+    public static func stamp(of bytes: [UInt8]) -> Millis? {
+        guard bytes.last == UInt8(ascii: "}") else { return nil }
+        var i = bytes.count - 2
+        var value: Millis = 0
+        var scale: Millis = 1
+        var digits = 0
+        while i >= 0, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), digits < 18 {
+            value += Millis(bytes[i] - UInt8(ascii: "0")) * scale
+            scale *= 10
+            digits += 1
+            i -= 1
+        }
+        if i >= 0, bytes[i] == UInt8(ascii: "-") {
+            value = -value
+            i -= 1
+        }
+        let key = Array(",\"time\":".utf8)
+        guard digits > 0, i + 1 >= key.count, Array(bytes[(i + 1 - key.count)...i]) == key else { return nil }
+        return value
+    }
 }

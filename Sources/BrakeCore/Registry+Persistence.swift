@@ -107,3 +107,11 @@ extension Registry {
         lastTime = try f.int("lastTime")
     }
 }
+
+extension Registry {
+    /// Hex SHA-256 of `snapshot()`: two nodes that applied the same entries have the same digest,
+    /// so operators and the harness can compare registries without shipping them.
+    public func digestHex() -> String {
+        Bytes.sha256Hex(snapshot())
+    }
+}

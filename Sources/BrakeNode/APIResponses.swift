@@ -52,7 +52,7 @@ enum APIResponses {
         case .badRequest: status = .badRequest
         case .notFound: status = .notFound
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        case .notLeader, .unavailable, .dropped: status = .serviceUnavailable
+        case .notLeader, .unavailable, .dropped, .overloaded, .inconsistentStore: status = .serviceUnavailable
         default: status = .internalServerError
         }
         return Self.error(error.code.rawValue, error.message, status: status)

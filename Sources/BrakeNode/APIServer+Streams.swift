@@ -92,7 +92,7 @@ extension APIServer {
 extension NodeDriver {
     /// Every event of the committed entries after `index`, recomputed by replaying the log.
     func replayEvents(after index: UInt64) throws -> (events: [IndexedEvent], through: UInt64) {
-        let applied = registry.appliedIndex
+        let applied = replica.registry.appliedIndex
         guard index < applied else { return ([], applied) }
         guard try store.firstIndex() <= 1 else {
             // The log was compacted: history before the snapshot is gone; serve what remains.

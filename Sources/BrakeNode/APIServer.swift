@@ -89,7 +89,7 @@ public struct APIServer: Sendable {
         return APIResponses.json(verdict)
     }
 
-    struct SubmitAnswer: Encodable {
+    struct SubmitView: Encodable {
         var id: String
         var state: String
         var index: UInt64
@@ -115,34 +115,22 @@ public struct APIServer: Sendable {
             metrics.rejected(error.code.rawValue).increment()
             return APIResponses.error(error)
         }
-        do {
-            let outcome = try await driver.submit(envelope, timeoutMillis: configuration.submitTimeoutMillis)
-            switch outcome {
-            case .applied(.accepted(let receipt), let index):
-                metrics.accepted.increment()
-                return APIResponses.json(SubmitAnswer(id: receipt.id, state: receipt.state ?? "recorded", index: index, committed: true, receipt: receipt))
-            case .applied(.rejected(let error), _):
-                metrics.rejected(error.code.rawValue).increment()
-                return APIResponses.error(error)
-            case .applied(.noop, let index):
-                return APIResponses.error(NodeError(.dropped, "entry \(index) was applied as a no-op; resubmit"))
-            case .pending(let id, let index):
-                return APIResponses.json(SubmitAnswer(id: id, state: "pending", index: index, committed: false, receipt: nil), status: .accepted)
-            case .dropped:
-                return APIResponses.error(NodeError(.dropped, "a new leader replaced the entry before it committed; resubmit"))
-            case .halted(let error):
-                return APIResponses.error(NodeError(.halted, "storage failed: \(error)"))
-            case .shuttingDown:
-                return APIResponses.error(NodeError(.unavailable, "the node is shutting down"))
-            }
-        } catch {
-            switch error {
-            case .registry(let e):
-                metrics.rejected(e.code.rawValue).increment()
-                return APIResponses.error(e)
-            case .node(let e):
-                return APIResponses.error(e)
-            }
+        switch await driver.submit(envelope, timeoutMillis: configuration.submitTimeoutMillis) {
+        case .applied(.accepted(let receipt), let index):
+            metrics.accepted.increment()
+            return APIResponses.json(SubmitView(id: receipt.id, state: receipt.state ?? "recorded", index: index, committed: true, receipt: receipt))
+        case .applied(.rejected(let error), _):
+            metrics.rejected(error.code.rawValue).increment()
+            return APIResponses.error(error)
+        case .applied(.noop, let index):
+            return APIResponses.error(NodeError(.dropped, "entry \(index) was applied as a no-op; resubmit"))
+        case .pending(let id, let index):
+            return APIResponses.json(SubmitView(id: id, state: "pending", index: index, committed: false, receipt: nil), status: .accepted)
+        case .refused(.registry(let error)):
+            metrics.rejected(error.code.rawValue).increment()
+            return APIResponses.error(error)
+        case .refused(.node(let error)):
+            return APIResponses.error(error)
         }
     }
 
@@ -161,13 +149,13 @@ public struct APIServer: Sendable {
 
     func pauses() async -> Response {
         let registry = await driver.currentRegistry()
-        let now = driver.clock()
+        let now = await driver.currentTime().wall
         return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
     }
 
     func compliance() async -> Response {
         let registry = await driver.currentRegistry()
-        return APIResponses.json(["compliance": registry.compliance(at: driver.clock())])
+        return APIResponses.json(["compliance": registry.compliance(at: await driver.currentTime().wall)])
     }
 
     func charter() -> Response {

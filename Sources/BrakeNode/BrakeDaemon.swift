@@ -34,7 +34,6 @@ public struct BrakeDaemon: Sendable {
             configuration: configuration,
             charter: charter,
             store: store,
-            clock: { Millis(Date().timeIntervalSince1970 * 1000) },
             logger: logger
         )
         await driver.start()

@@ -28,6 +28,23 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var submitTimeoutMillis: Int = 5_000
     /// Take a registry snapshot and compact the log once this many entries were applied since the last one.
     public var snapshotInterval: UInt64 = 10_000
+    /// The node identity directory (`brakectl node init`): TLS key and certificate. Required when
+    /// the charter has more than one node.
+    public var identityDirectory: String?
+    /// Where the peer listener binds, `HOST:PORT`; the charter's address of this node by default.
+    public var listenAddress: String?
+    /// The address this node dials for each peer, overriding the charter's (a proxy, a NAT).
+    public var peerAddresses: [String: String] = [:]
+
+    /// The core's tunables drawn from this configuration.
+    public var replicaConfig: ReplicaConfig {
+        var config = ReplicaConfig()
+        config.tickMillis = tickMillis
+        config.electionTicks = electionTicks
+        config.heartbeatTicks = heartbeatTicks
+        config.snapshotInterval = snapshotInterval
+        return config
+    }
 
     /// Creates a configuration; the socket defaults to `<dataDirectory>/brake.sock`.
     public init(dataDirectory: String, socketPath: String? = nil, charterPath: String, nodeID: String) {
@@ -49,6 +66,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         var maxBodyBytes: Int?
         var submitTimeoutMillis: Int?
         var snapshotInterval: UInt64?
+        var identity: String?
+        var listen: String?
+        var peers: [String: String]?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -76,6 +96,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.maxBodyBytes { config.maxBodyBytes = v }
         if let v = file.submitTimeoutMillis { config.submitTimeoutMillis = v }
         if let v = file.snapshotInterval { config.snapshotInterval = v }
+        config.identityDirectory = file.identity.map(resolve)
+        config.listenAddress = file.listen
+        config.peerAddresses = file.peers ?? [:]
         guard config.tickMillis > 0, config.electionTicks > config.heartbeatTicks, config.heartbeatTicks > 0 else {
             throw NodeError(.config, "config file \(path): need tickMillis > 0 and electionTicks > heartbeatTicks > 0")
         }

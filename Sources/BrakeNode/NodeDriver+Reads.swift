@@ -21,6 +21,8 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var halted: String?
     public var pausesInForce: Int
     public var openMotions: Int
+    /// Hex SHA-256 of the registry's snapshot encoding: equal on nodes that applied the same entries.
+    public var registryDigest: String
 }
 
 /// How a `check` reads the registry.
@@ -34,7 +36,9 @@ public enum ReadConsistency: String, Sendable {
 extension NodeDriver {
     /// The node's current status.
     public func status() -> NodeStatus {
-        let now = clock()
+        let now = clock.now()
+        let raft = replica.raft
+        let registry = replica.registry
         return NodeStatus(
             node: nodeID,
             party: charter.node(id: nodeID)?.party ?? "",
@@ -46,87 +50,57 @@ extension NodeDriver {
             commitIndex: raft.commitIndex,
             appliedIndex: registry.appliedIndex,
             lastIndex: raft.lastIndex,
-            snapshotIndex: lastSnapshotIndex,
-            snapshotsInstalled: snapshotsInstalled,
+            snapshotIndex: replica.snapshotIndex,
+            snapshotsInstalled: replica.snapshotsInstalled,
             voters: raft.voters,
-            fresh: isFresh(withinMillis: configuration.tickMillis * configuration.electionTicks),
-            halted: halted,
-            pausesInForce: registry.pausesInForce(at: now).count,
-            openMotions: registry.motions.filter { $0.state == .open }.count
+            fresh: replica.isFresh(maxStalenessMillis: Int64(configuration.tickMillis * configuration.electionTicks), at: now.monotonic),
+            halted: replica.halted,
+            pausesInForce: registry.pausesInForce(at: now.wall).count,
+            openMotions: registry.motions.filter { $0.state == .open }.count,
+            registryDigest: registry.digestHex()
         )
-    }
-
-    /// Whether this node heard from a quorum (or, as a follower, from its leader) within the bound.
-    /// A one-voter federation is always fresh.
-    func isFresh(withinMillis millis: Int) -> Bool {
-        let tickCount = max(1, (millis + configuration.tickMillis - 1) / configuration.tickMillis)
-        return raft.hasQuorumContact(withinTicks: tickCount) && registry.appliedIndex >= raft.commitIndex
     }
 
     /// Answers whether `scope` is paused.
     ///
-    /// The local path answers `unknown` when the node cannot show it heard from a quorum within
-    /// `maxStalenessMillis`: a cut-off node must not say `clear`. The linearizable path confirms the
-    /// read with a quorum first and answers `unknown` if that does not finish within the timeout.
+    /// The local path answers `unknown` when the node cannot show contact with a quorum within
+    /// `maxStalenessMillis`, measured on the monotonic clock now: a cut-off or resumed node must
+    /// not say `clear`. The linearizable path confirms the read with a quorum first and answers
+    /// `unknown` if that does not finish within the timeout.
     public func check(_ scope: Scope, maxStalenessMillis: Int, consistency: ReadConsistency, timeoutMillis: Int) async -> CheckVerdict {
         switch consistency {
         case .local:
-            guard isFresh(withinMillis: maxStalenessMillis) else {
-                return CheckVerdict(
-                    verdict: .unknown, scope: scope, pauses: [],
-                    reason: "this node has not heard from a quorum within \(maxStalenessMillis) ms"
-                )
+            let now = clock.now()
+            guard replica.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic) else {
+                let reason = replica.halted.map { "the node halted after a storage failure: \($0)" }
+                    ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
+                return CheckVerdict(verdict: .unknown, scope: scope, pauses: [], reason: reason)
             }
-            return registry.check(scope, at: clock())
+            return replica.registry.check(scope, at: now.wall)
         case .linearizable:
-            guard let readIndex = await confirmReadIndex(timeoutMillis: timeoutMillis) else {
+            guard await confirmRead(timeoutMillis: timeoutMillis) else {
                 return CheckVerdict(
                     verdict: .unknown, scope: scope, pauses: [],
                     reason: "could not confirm a linearizable read with a quorum within \(timeoutMillis) ms"
                 )
             }
-            await waitApplied(readIndex)
-            return registry.check(scope, at: clock())
-        }
-    }
-
-    /// Runs Raft's ReadIndex: the index the registry must reach before a read is linearizable.
-    func confirmReadIndex(timeoutMillis: Int) async -> UInt64? {
-        let requestID = nextRequestID
-        nextRequestID += 1
-        return await withCheckedContinuation { (continuation: CheckedContinuation<UInt64?, Never>) in
-            readWaiters[requestID] = continuation
-            raft.readIndex(requestID: requestID)
-            processReady()
-            Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(timeoutMillis))
-                await self?.expireRead(requestID)
-            }
-        }
-    }
-
-    func expireRead(_ requestID: UInt64) {
-        readWaiters.removeValue(forKey: requestID)?.resume(returning: nil)
-    }
-
-    func waitApplied(_ index: UInt64) async {
-        guard registry.appliedIndex < index else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            appliedWaiters.append((index: index, continuation: continuation))
+            return replica.registry.check(scope, at: clock.now().wall)
         }
     }
 
     /// The registry as this node has applied it.
-    public func currentRegistry() -> Registry { registry }
+    public func currentRegistry() -> Registry { replica.registry }
+
+    /// The time as the node reads it.
+    public func currentTime() -> ReplicaTime { clock.now() }
 
     /// Committed log records from `from`, at most `limit`, for `/v1/log` and event replay.
     public func logEntries(from: UInt64, limit: Int) throws -> [Entry] {
-        let applied = registry.appliedIndex
+        let applied = replica.registry.appliedIndex
         guard from <= applied, limit > 0 else { return [] }
         let first = max(from, try store.firstIndex())
         let last = min(applied, first + UInt64(limit) - 1)
         guard first <= last else { return [] }
         return try store.entries(from: first, through: last)
     }
-
 }

@@ -1,30 +1,19 @@
-import BrakeCore
 import BrakeReplica
-import BrakeRaft
 
-/// How a node reaches its peers: the Raft messages of each `Ready` (sent only after their entries
-/// and hard state are durable) and submissions forwarded to the leader.
+/// How a node reaches its peers: the messages of each `ReplicaReady`, sent only after what they
+/// depend on is durable. Best effort: the core tolerates loss, duplication and reordering.
 ///
-/// The mutual-TLS peer transport (BrakeNet) plugs in here; a one-node federation needs none.
+/// The mutual-TLS transport (BrakeNet) plugs in here; a one-node federation needs none.
 public protocol PeerTransport: Sendable {
-    /// Sends messages to their peers, best effort: Raft tolerates loss, duplication and reordering.
-    func send(_ messages: [RaftMessage])
-
-    /// Hands a submission this node cannot propose (it is not the leader) to the leader's node and
-    /// returns that node's answer.
-    func forward(_ envelope: Envelope, to leader: NodeID, timeoutMillis: Int) async throws(SubmitError) -> SubmitOutcome
+    /// Queues messages for their peers without waiting for the network.
+    func send(_ messages: [PeerMessage])
 }
 
-/// The transport of a node with no peers: a one-node federation, or a node whose network is not up.
+/// The transport of a node with no peers: a one-node federation.
 public struct NoPeers: PeerTransport {
     /// Creates the empty transport.
     public init() {}
 
-    /// Drops the messages; with one voter Raft sends none.
-    public func send(_ messages: [RaftMessage]) {}
-
-    /// Refuses: there is no path to a leader.
-    public func forward(_ envelope: Envelope, to leader: NodeID, timeoutMillis: Int) async throws(SubmitError) -> SubmitOutcome {
-        throw .node(NodeError(.notLeader, "this node is not the leader and has no peer transport to reach \(leader)"))
-    }
+    /// Drops the messages; a lone voter sends none.
+    public func send(_ messages: [PeerMessage]) {}
 }

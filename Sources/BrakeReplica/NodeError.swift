@@ -1,7 +1,7 @@
 import BrakeCore
 
 
-/// An error of the node shell, with a stable code the API and the CLI report as they are.
+/// An error of a node (its core or its shell), with a stable code the API and the CLI report as they are.
 public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, snake_case error code.
     public struct Code: RawRepresentable, Sendable, Hashable {
@@ -22,6 +22,10 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let dropped = Code(rawValue: "proposal_dropped")
         /// The node stopped writing after a storage failure.
         public static let halted = Code(rawValue: "node_halted")
+        /// Too many proposals wait to commit; try again shortly.
+        public static let overloaded = Code(rawValue: "overloaded")
+        /// The node's store is inconsistent (its registry and its log disagree); it refuses to serve.
+        public static let inconsistentStore = Code(rawValue: "inconsistent_store")
         /// The node is shutting down.
         public static let unavailable = Code(rawValue: "unavailable")
     }

@@ -27,10 +27,18 @@ public struct PeerMessage: Sendable, Hashable {
     /// The kinds of peer message. New kinds (gossip, checkpoint cosigning) get new cases and new
     /// protobuf fields; a receiver drops a kind it does not know.
     public enum Body: Sendable, Hashable {
-        /// A Raft message; its `from` and `to` equal the envelope's. A leader also says how long
-        /// ago it last heard from a quorum (`quorumAgeMillis`), so that a follower can tell
-        /// whether the leader it hears still has a quorum behind it (freshness of `check`).
-        case raft(RaftMessage, quorumAgeMillis: UInt64?)
+        /// A Raft message; its `from` and `to` equal the envelope's.
+        case raft(RaftMessage)
+        /// A follower asks its leader to confirm that it still leads with a quorum behind it;
+        /// `sentAt` is the follower's monotonic clock, echoed back so the follower can date the
+        /// answer by its own clock (freshness of `check`).
+        case freshnessProbe(sentAt: Int64)
+        /// The leader's answer to a probe: the echoed `sentAt`, how long before answering the
+        /// leader last heard from a quorum (nil: it has no quorum), and its commit index then. A
+        /// follower counts itself fresh as of `sentAt - quorumAgeMillis` once it has applied
+        /// through `commitIndex`, so a stale answer (buffered while the follower was stopped)
+        /// can never make it look fresh.
+        case freshnessEcho(sentAt: Int64, quorumAgeMillis: UInt64?, commitIndex: UInt64)
         /// A follower hands a client's declaration (the DSSE envelope's JSON bytes) to the leader.
         /// The leader answers with `submitAnswer` carrying the same `requestID` within
         /// `timeoutMillis`, or the follower answers its client itself when that time passes.

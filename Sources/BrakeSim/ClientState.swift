@@ -28,14 +28,13 @@ struct ClientState {
         var attempts = 0
     }
 
-    /// A proposal waiting to be applied by the node that proposed it.
+    /// A submission waiting for the answer of the node it was submitted to.
     struct Pending {
         var submission: Submission
         var node: Int
-        var index: UInt64
-        var term: UInt64
-        /// The step it was proposed at; the client gives up waiting after a while.
-        var proposedAt: Int
+        var requestID: UInt64
+        /// The step it was submitted at; the client gives up waiting after a while.
+        var submittedAt: Int
     }
 
     /// A motion the clients created, with the signatures they saw committed.
@@ -55,6 +54,7 @@ struct ClientState {
     /// Proposals known to be invalid, with the code applying them must give.
     var knownInvalid: [SimulationHistory.Position: BrakeError.Code] = [:]
     var nonceCounter: UInt64 = 0
+    var nextRequestID: UInt64 = 1
     var acknowledged = 0
     var rejected = 0
     var probeAcknowledged = false
@@ -79,7 +79,7 @@ struct ClientState {
     /// Forgets proposals older than `timeout` steps: the client timed out (the entry may still
     /// commit, but nobody is told).
     mutating func expire(now: Int, timeout: Int) {
-        pending.removeAll { now - $0.proposedAt > timeout }
+        pending.removeAll { now - $0.submittedAt > timeout }
     }
 
     /// The node crashed: its proposals will never be acknowledged (the client would time out).

@@ -1,53 +1,59 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// One single-voter node driven the way `braked` drives it, without a network: propose, drain
-/// the `Ready`, persist it to a simulated store, apply its committed entries to a registry. The
+/// One single-voter node's core driven the way `braked` drives it, without a network: submit,
+/// drain the `ReplicaReady`, persist it to a simulated store, write its applied rows, answer. The
 /// benchmark times this cycle; tests can use it to drive a lone node.
 public struct ReadyLoop {
-    private var raft: RaftNode
+    private var replica: BrakeReplica
     private var store = SimulatedStore()
-    /// The registry the loop applies to.
-    public private(set) var registry: Registry
+    private var clock: Int64 = 0
+    private var nextRequestID: UInt64 = 1
+    /// The registry the loop applied to.
+    public var registry: Registry { replica.registry }
     /// The highest index applied.
-    public private(set) var applied: UInt64 = 0
-    /// Whether committed entries go to the registry (false times Raft and the store alone).
-    public var appliesToRegistry: Bool
+    public var applied: UInt64 { replica.registry.appliedIndex }
 
     /// A lone node of the simulated federation, already leader of term 1.
-    public init(appliesToRegistry: Bool = true) {
+    public init() {
         let federation = SimFederation.cached[1] ?? { preconditionFailure("the 1-node federation does not build: \(SimFederation.buildError(1))") }()
         let id = federation.nodeIDs[0]
-        raft = RaftNode(config: RaftConfig(id: id, voters: [id]), hardState: HardState(), snapshot: nil, entries: [], applied: 0, random: SimRandom(seed: 1))
-        registry = Registry(charter: federation.charter)
-        self.appliesToRegistry = appliesToRegistry
-        while raft.role != .leader {
-            raft.tick()
-            drain()
+        do {
+            replica = try BrakeReplica(
+                charter: federation.charter, nodeID: id, config: ReplicaConfig(),
+                stored: .init(hardState: HardState(), snapshot: nil, entries: [], registry: Registry(charter: federation.charter)),
+                now: ReplicaTime(monotonic: 0, wall: SimulatedNode.epoch), random: SimRandom(seed: 1))
+        } catch {
+            preconditionFailure("the 1-node core does not start: \(error)")
         }
         drain()
     }
 
-    /// The federation's charter and keys, to build declarations for `cycle(data:)`.
+    /// The federation's charter and keys, to build declarations for `cycle(_:)`.
     public static var federation: SimFederation? { SimFederation.cached[1] }
 
-    /// One full cycle: propose `data`, then persist, send (nothing: no peers) and apply the
-    /// `Ready`. Returns the index the entry got, or nil if the core refused it.
+    /// One full cycle: submit `envelope` (admission, verification, proposal), then persist, send
+    /// (nothing: no peers), apply and answer. Returns the answer.
     @discardableResult
-    public mutating func cycle(data: [UInt8]) -> UInt64? {
-        guard let proposed = try? raft.propose(data) else { return nil }
-        drain()
-        return proposed.index
+    public mutating func cycle(_ envelope: Envelope) -> SubmitAnswer? {
+        clock += 1
+        let id = nextRequestID
+        nextRequestID += 1
+        replica.submit(envelope, requestID: id, timeoutMillis: 60_000, at: ReplicaTime(monotonic: clock, wall: SimulatedNode.epoch + clock))
+        return drain().first
     }
 
-    private mutating func drain() {
-        while raft.hasReady {
-            let ready = raft.ready()
-            store.persist(ready)
-            for entry in ready.committedEntries {
-                if appliesToRegistry { _ = registry.apply(index: entry.index, data: entry.data) }
-                applied = entry.index
-            }
+    @discardableResult
+    private mutating func drain() -> [SubmitAnswer] {
+        var answers: [SubmitAnswer] = []
+        while replica.hasReady {
+            let ready = replica.ready()
+            store.persist(ready, snapshotChain: 0)
+            for applied in ready.applied { store.write(applied) }
+            if let snapshot = ready.compaction { store.compact(snapshot) }
+            for case .submit(_, let answer) in ready.answers { answers.append(answer) }
         }
+        return answers
     }
 }

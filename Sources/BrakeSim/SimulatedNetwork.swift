@@ -1,4 +1,5 @@
 import BrakeRaft
+import BrakeReplica
 
 /// The wire between simulated nodes: every message waits in flight for its latency and is then
 /// delivered, lost, duplicated or held back as the run's `SimRandom` decides. Links can be cut
@@ -13,7 +14,7 @@ struct SimulatedNetwork {
         /// Tie-breaker among messages due at the same tick; random, so equal-time messages arrive
         /// in a random order.
         var order: UInt64
-        var message: RaftMessage
+        var message: PeerMessage
     }
 
     private(set) var inFlight: [Flight] = []
@@ -46,7 +47,7 @@ struct SimulatedNetwork {
     }
 
     /// Puts `message` on the wire at time `now`.
-    mutating func send(_ message: RaftMessage, now: UInt64, random: inout SimRandom) {
+    mutating func send(_ message: PeerMessage, now: UInt64, random: inout SimRandom) {
         sent += 1
         if isCut(from: message.from, to: message.to) || (lossy && random.chance(faults.loss)) {
             dropped += 1
@@ -59,7 +60,7 @@ struct SimulatedNetwork {
         }
     }
 
-    private mutating func enqueue(_ message: RaftMessage, now: UInt64, random: inout SimRandom) {
+    private mutating func enqueue(_ message: PeerMessage, now: UInt64, random: inout SimRandom) {
         var delay = random.int(in: faults.latency)
         if lossy && random.chance(faults.reordering) {
             delay += random.int(in: faults.reorderDelay)
@@ -69,7 +70,7 @@ struct SimulatedNetwork {
 
     /// Removes and returns the messages due at or before `now`, earliest first, then in random
     /// order. Messages over a link cut in the meantime are dropped.
-    mutating func takeDue(now: UInt64) -> [RaftMessage] {
+    mutating func takeDue(now: UInt64) -> [PeerMessage] {
         guard inFlight.contains(where: { $0.deliverAt <= now }) else { return [] }
         var due: [Flight] = []
         var rest: [Flight] = []
@@ -78,7 +79,7 @@ struct SimulatedNetwork {
         }
         inFlight = rest
         due.sort { ($0.deliverAt, $0.order) < ($1.deliverAt, $1.order) }
-        var result: [RaftMessage] = []
+        var result: [PeerMessage] = []
         for flight in due {
             if isCut(from: flight.message.from, to: flight.message.to) {
                 dropped += 1

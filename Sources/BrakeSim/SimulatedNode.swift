@@ -1,20 +1,19 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// One simulated `braked`: a Raft core, its durable store, the registry it applies to, and its
-/// own clock. While the node is crashed `raft` is nil; the store survives the crash, the rest is
-/// rebuilt from it on restart.
+/// One simulated `braked`: the node's real core (`BrakeReplica`), its durable store, and its own
+/// clock. While the node is crashed `replica` is nil; the store survives the crash, and the core
+/// is rebuilt from it on restart exactly as `braked` rebuilds it from LMDB.
 struct SimulatedNode {
-    /// The node's Raft id.
+    /// The node's id.
     let id: NodeID
-    /// The Raft core; nil while crashed.
-    var raft: RaftNode?
+    /// The node's core; nil while crashed.
+    var replica: BrakeReplica?
     /// What the node made durable.
     var store = SimulatedStore()
-    /// The registry the node applies committed entries to (volatile, rebuilt on restart).
+    /// The registry as the core last applied it (kept while crashed, for the report).
     var registry: Registry
-    /// The highest index applied to `registry`.
-    var applied: UInt64 = 0
     /// How often this node ticks an extra time per global tick (a fast clock).
     var fastRate: Double
     /// How often this node skips a tick (a slow clock).
@@ -23,16 +22,18 @@ struct SimulatedNode {
     var clockTicks: UInt64 = 0
     /// The fixed offset of this node's wall clock from true time.
     var clockOffset: Millis
-    /// The latest timestamp this node stamped or saw in its log: stamps never decrease.
-    var lastStamp: Millis = 0
     /// How many times the node restarted (salts its election randomness).
     var restarts: UInt64 = 0
-    /// The applied index whose registry snapshot was last checked.
+    /// The applied index whose registry was last checked.
     var checkedApplied: UInt64?
     /// Whether the registry came from a snapshot or a restart since it was last checked.
     var restored = false
 
-    var isUp: Bool { raft != nil }
+    var isUp: Bool { replica != nil }
+    /// The Raft core inside the replica; nil while crashed.
+    var raft: RaftNode? { replica?.raft }
+    /// The highest index applied to the registry.
+    var applied: UInt64 { registry.appliedIndex }
 
     /// The milliseconds of one tick (Brake's shell uses 100 ms).
     static let tickMillis: Millis = 100
@@ -44,20 +45,8 @@ struct SimulatedNode {
         Self.epoch + Millis(clockTicks) * Self.tickMillis + clockOffset
     }
 
-    /// A fresh registry at index 0.
-    static func emptyRegistry(_ charter: Charter) -> Registry {
-        Registry(charter: charter)
-    }
-
-    /// The registry of a snapshot's data, or nil if it does not restore.
-    static func registry(fromSnapshot data: [UInt8], charter: Charter) -> Registry? {
-        guard let sim = SimSnapshotData(bytes: data) else { return nil }
-        return try? Registry(charter: charter, snapshot: sim.registry)
-    }
-
-    /// The data of a snapshot of this node's registry at its applied index.
-    func snapshotData() -> [UInt8]? {
-        guard let chain = store.chain(at: applied) else { return nil }
-        return SimSnapshotData(chain: chain, registry: registry.snapshot()).bytes
+    /// The time the node's shell would read now: its monotonic tick clock and its wall clock.
+    var time: ReplicaTime {
+        ReplicaTime(monotonic: Int64(clockTicks) * Self.tickMillis, wall: wallClock)
     }
 }

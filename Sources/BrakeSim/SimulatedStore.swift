@@ -1,12 +1,15 @@
+import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// What one simulated node has made durable: exactly what it persisted from each `Ready`, and
-/// nothing else. A crash keeps this and loses everything in memory.
+/// What one simulated node has made durable: exactly what its shell wrote from each
+/// `ReplicaReady`, and nothing else — hard state, log, snapshot, and the registry rows with the
+/// applied index, as `BrakeStore` keeps them in LMDB. A crash keeps this and loses everything in
+/// memory.
 ///
 /// Besides the entries it keeps a chain hash per entry (`chain(i) = H(chain(i-1), term, data)`),
 /// so that two logs agree on a whole prefix iff they agree on the chain hash of its last entry.
-/// The log matching and leader completeness checks compare these in O(1). A snapshot carries the
-/// chain hash of its last entry in the first 8 bytes of its data (see `SimSnapshotData`).
+/// The log matching and leader completeness checks compare these in O(1).
 struct SimulatedStore {
     private(set) var hardState = HardState()
     private(set) var snapshot: Snapshot?
@@ -16,6 +19,9 @@ struct SimulatedStore {
     private(set) var chains: [UInt64] = []
     /// The chain hash through the snapshot's last entry (0 without a snapshot).
     private(set) var snapshotChain: UInt64 = 0
+    /// The registry rows, by key bytes, and the applied index stored with them.
+    private(set) var rows: [[UInt8]: [UInt8]] = [:]
+    private(set) var appliedIndex: UInt64 = 0
 
     var snapshotIndex: UInt64 { snapshot?.metadata.index ?? 0 }
     var snapshotTerm: UInt64 { snapshot?.metadata.term ?? 0 }
@@ -50,27 +56,29 @@ struct SimulatedStore {
         return h.value
     }
 
-    /// Makes the persist part of a `Ready` durable, in the order the `Ready` documents:
-    /// snapshot, then entries (dropping the stored suffix they replace), then hard state.
-    /// Returns the indices that were overwritten, for the trace.
-    @discardableResult
-    mutating func persist(_ ready: Ready) -> Int {
-        if let snap = ready.snapshot {
-            installSnapshot(snap)
+    /// Step 1 of a `ReplicaReady`, as one transaction: the installed snapshot with its registry
+    /// (the log is replaced), then the entries (dropping the stored suffix they replace), then the
+    /// hard state. `snapshotChain` is the chain hash through the snapshot's last entry.
+    mutating func persist(_ ready: ReplicaReady, snapshotChain chain: UInt64) {
+        if let install = ready.install {
+            snapshot = install.snapshot
+            snapshotChain = chain
+            entries = []
+            chains = []
+            rows = Dictionary(install.rows.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+            appliedIndex = install.appliedIndex
         }
-        var truncated = 0
         if let first = ready.entries.first {
             if first.index <= lastIndex {
                 // A new leader overwrote a conflicting suffix.
                 let keep = Int(first.index - snapshotIndex - 1)
                 if keep >= 0 {
-                    truncated = entries.count - keep
                     entries.removeSubrange(keep...)
                     chains.removeSubrange(keep...)
                 }
             }
             for entry in ready.entries where entry.index == lastIndex + 1 {
-                let previous = chain(at: entry.index - 1) ?? 0
+                let previous = self.chain(at: entry.index - 1) ?? 0
                 entries.append(entry)
                 chains.append(Self.chain(after: previous, entry))
             }
@@ -78,18 +86,17 @@ struct SimulatedStore {
         if let hard = ready.hardState {
             hardState = hard
         }
-        return truncated
     }
 
-    /// Replaces the whole log with a snapshot received from the leader.
-    mutating func installSnapshot(_ snap: Snapshot) {
-        snapshot = snap
-        snapshotChain = SimSnapshotData(bytes: snap.data)?.chain ?? 0
-        entries = []
-        chains = []
+    /// Step 3: one applied entry's rows and the applied index.
+    mutating func write(_ applied: AppliedEntry) {
+        for write in applied.writes {
+            rows[write.key] = write.value
+        }
+        appliedIndex = applied.entry.index
     }
 
-    /// Folds the entries through `index` into a snapshot the node itself took.
+    /// Step 4: folds the entries through the snapshot's index into the snapshot the node took.
     mutating func compact(_ snap: Snapshot) {
         let index = snap.metadata.index
         guard index > snapshotIndex, index <= lastIndex, let chainThere = chain(at: index) else { return }
@@ -99,31 +106,11 @@ struct SimulatedStore {
         snapshot = snap
         snapshotChain = chainThere
     }
-}
 
-/// The data of a simulated node's snapshot: the chain hash through its last entry, then the
-/// registry's own snapshot bytes.
-struct SimSnapshotData {
-    var chain: UInt64
-    var registry: [UInt8]
-
-    init(chain: UInt64, registry: [UInt8]) {
-        self.chain = chain
-        self.registry = registry
-    }
-
-    init?(bytes: [UInt8]) {
-        guard bytes.count >= 8 else { return nil }
-        var c: UInt64 = 0
-        for i in 0..<8 { c |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        chain = c
-        registry = Array(bytes[8...])
-    }
-
-    var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(8 + registry.count)
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: chain >> (8 * UInt64(i)))) }
-        return out + registry
+    /// The registry as stored.
+    func registry(charter: Charter) throws(BrakeError) -> Registry {
+        var decoded: [(key: RegistryKey, value: [UInt8])] = []
+        for (key, value) in rows { decoded.append((key: try RegistryKey(bytes: key), value: value)) }
+        return try Registry(charter: charter, rows: decoded)
     }
 }

@@ -1,9 +1,11 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// The client workload: real signed declarations sent to the leader, admitted with
-/// `Registry.admit` on that node, proposed, and acknowledged once the proposing node applies the
-/// entry at the index and term it was proposed with.
+/// The client workload: real signed declarations handed to a node's core (the one the clients
+/// believe leads; a follower forwards to its leader), and acknowledged when that core answers that
+/// the entry applied. The core decides admission, proposal, forwarding and the answer; the
+/// observer checks what it says.
 extension Simulation {
     mutating func clientStep() {
         clients.expire(now: stepCount, timeout: 60)
@@ -24,80 +26,89 @@ extension Simulation {
         }
         clients.current = submission
         let i = clients.target
-        guard let raft = nodes[i].raft else {
+        guard nodes[i].isUp else {
             clients.target = random.next(upperBound: nodeCount)
-            return
-        }
-        guard raft.role == .leader else {
-            // Not the leader: retry next step where this node says the leader is.
-            clients.target = raft.leader.flatMap { nodeIndex[$0] } ?? random.next(upperBound: nodeCount)
             return
         }
         submit(submission, on: i)
     }
 
-    /// Admits and proposes `submission` on leader `i`.
+    /// Hands `submission` to node `i`'s core, as a client of that node would; a follower
+    /// forwards it to its leader. A bypass submission is proposed without admission, as a
+    /// misbehaving leader would, and only on a leader.
     mutating func submit(_ submission: Submission, on i: Int) {
-        let now = nodes[i].wallClock
-        switch submission.expectation {
-        case .bypass:
-            break
-        case .valid, .probe, .invalid:
-            switch nodes[i].registry.admit(submission.envelope, at: max(now, nodes[i].lastStamp)) {
-            case .failure(let error):
-                clients.rejected += 1
-                clients.current = nil
-                if submission.expectation == .probe {
-                    fail(.liveness, "the leader refused the probe submission: \(error)")
-                } else if case .invalid(let code) = submission.expectation, error.code != code {
-                    fail(.admission, "\(nodes[i].id) refused an invalid declaration with \(error.code) instead of \(code): \(error.message)")
-                }
-                return
-            case .success(let admission):
-                if case .invalid(let code) = submission.expectation {
-                    fail(.admission, "\(nodes[i].id) admitted an invalid declaration (expected \(code)): \(admission.id.prefix(12)) with signers \(admission.newSigners)")
-                    return
-                }
-            }
-        }
-        let stamp = max(now, nodes[i].lastStamp)
-        let data = LogRecord(time: stamp, envelope: submission.envelope).encoded()
-        let proposed: (index: UInt64, term: UInt64)?
-        do {
-            proposed = try nodes[i].raft?.propose(data)
-        } catch {
-            return  // e.g. a leadership transfer: retry next step
-        }
-        guard let proposed else { return }
-        clients.current = nil
-        nodes[i].lastStamp = stamp
-        let position = SimulationHistory.Position(index: proposed.index, term: proposed.term)
-        history.recordStamp(position, time: stamp)
+        let time = nodes[i].time
         if case .bypass(let code) = submission.expectation {
-            clients.knownInvalid[position] = code
+            guard nodes[i].raft?.role == .leader,
+                  let position = nodes[i].replica?.proposeWithoutAdmission(submission.envelope, at: time) else {
+                clients.target = nodes[i].raft?.leader.flatMap { nodeIndex[$0] } ?? random.next(upperBound: nodeCount)
+                return
+            }
+            clients.current = nil
+            clients.knownInvalid[SimulationHistory.Position(index: position.index, term: position.term)] = code
+            handleReady(i)
+            return
         }
-        clients.pending.append(ClientState.Pending(
-            submission: submission, node: i, index: proposed.index, term: proposed.term, proposedAt: stepCount))
+        let requestID = clients.nextRequestID
+        clients.nextRequestID += 1
+        clients.current = nil
+        clients.pending.append(ClientState.Pending(submission: submission, node: i, requestID: requestID, submittedAt: stepCount))
+        nodes[i].replica?.submit(submission.envelope, requestID: requestID, timeoutMillis: 3_000, at: time)
         handleReady(i)
     }
 
-    /// Node `i` applied `entry`: acknowledge the submission proposed there at that index and term.
-    mutating func clientApplied(_ i: Int, _ entry: Entry, outcome: ApplyResult.Outcome) {
-        guard let k = clients.pending.firstIndex(where: { $0.node == i && $0.index == entry.index }) else { return }
+    /// Node `i` answered one of its clients.
+    mutating func clientAnswered(_ i: Int, _ answer: ReplicaAnswer) {
+        guard case .submit(let requestID, let outcome) = answer,
+              let k = clients.pending.firstIndex(where: { $0.node == i && $0.requestID == requestID }) else { return }
         let pending = clients.pending.remove(at: k)
-        guard pending.term == entry.term else { return }  // overwritten by a later leader: not acknowledged
-        clients.acknowledged += 1
-        history.recordAcknowledged(index: entry.index, digest: SimulationHistory.digest(entry))
         let submission = pending.submission
+        switch outcome {
+        case .refused(.registry(let error)):
+            clients.rejected += 1
+            if submission.expectation == .probe {
+                fail(.liveness, "\(nodes[i].id) refused the probe submission: \(error)")
+            } else if case .invalid(let code) = submission.expectation, error.code != code {
+                fail(.admission, "\(nodes[i].id) refused an invalid declaration with \(error.code) instead of \(code): \(error.message)")
+            }
+        case .refused(.node):
+            // Not the leader, no leader yet, overloaded, or replaced by a new leader: retry, now
+            // at the node this one names as leader.
+            clients.target = nodes[i].raft?.leader.flatMap { nodeIndex[$0] } ?? random.next(upperBound: nodeCount)
+            if pending.submission.attempts < 40 { clients.current = submission }
+        case .pending:
+            break  // the client timed out; the entry may still commit, but nobody is told
+        case .applied(let result, let index):
+            if case .invalid(let code) = submission.expectation {
+                fail(.admission, "\(nodes[i].id) admitted an invalid declaration (expected \(code)) and it applied at index \(index)")
+                return
+            }
+            acknowledge(submission, result: result, index: index, node: i)
+        }
+    }
+
+    /// A client was told its declaration applied at `index`: the observer records it, and the
+    /// client remembers the motion for later co-signatures and lifts.
+    mutating func acknowledge(_ submission: Submission, result: ApplyResult.Outcome, index: UInt64, node i: Int) {
+        guard let digest = history.appliedDigest(at: index) else {
+            fail(.acknowledgedLost, "\(nodes[i].id) acknowledged index \(index), which no node has applied")
+            return
+        }
+        let declarationID = motionID(payload: submission.envelope.payload)
+        if case .accepted(let receipt) = result, receipt.id != declarationID {
+            fail(.acknowledgedLost, "\(nodes[i].id) acknowledged index \(index) with receipt \(receipt.id.prefix(12)) for a submission of \(declarationID.prefix(12))")
+            return
+        }
+        clients.acknowledged += 1
+        history.recordAcknowledged(index: index, digest: digest)
         if submission.expectation == .probe { clients.probeAcknowledged = true }
-        guard case .accepted = outcome else { return }
+        guard case .accepted = result else { return }
         if let m = submission.cosigns {
             clients.known[m].signers.formUnion(submission.signers)
         } else if submission.expectation == .valid || submission.expectation == .probe,
                   let motion = try? Motion.parse(payload: submission.envelope.payload) {
             clients.known.append(ClientState.KnownMotion(
-                motion: motion, envelope: submission.envelope,
-                id: motionID(payload: submission.envelope.payload), signers: submission.signers))
+                motion: motion, envelope: submission.envelope, id: declarationID, signers: submission.signers))
         }
     }
 

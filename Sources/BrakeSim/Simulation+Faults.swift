@@ -1,8 +1,10 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
 /// Fault injection: partitions (symmetric and one-way), heals, crashes (between inputs or in the
-/// middle of a `Ready`), restarts from the durable store, leadership transfers and log compaction.
+/// middle of a `Ready`), restarts from the durable store, and leadership transfers. (Snapshots
+/// are the core's own decision, every `snapshotInterval` applied entries.)
 extension Simulation {
     mutating func injectFaults() {
         if !network.isPartitioned, nodeCount > 1, random.chance(faults.partition) {
@@ -31,7 +33,7 @@ extension Simulation {
            let leader = (0..<nodeCount).first(where: { nodes[$0].raft?.role == .leader }),
            let target = random.pick(federation.nodeIDs.filter { $0 != nodes[leader].id }) {
             do {
-                try nodes[leader].raft?.transferLeadership(to: target)
+                try nodes[leader].replica?.transferLeadership(to: target)
                 note("\(nodes[leader].id) transfers leadership to \(target)")
             } catch {
                 note("\(nodes[leader].id) refused to transfer leadership: \(error)")
@@ -77,57 +79,39 @@ extension Simulation {
     mutating func crash(_ i: Int, why: String) {
         guard nodes[i].isUp else { return }
         crashes += 1
-        nodes[i].raft = nil
+        nodes[i].replica = nil
         network.dropAll(involving: nodes[i].id)
         clients.nodeCrashed(i)
         if pendingMidReadyCrash?.node == i { pendingMidReadyCrash = nil }
         note("\(nodes[i].id) crashed \(why)")
     }
 
-    /// Starts node `i` from its store: the registry from the stored snapshot plus the stored
-    /// committed entries, the Raft core from the stored hard state, snapshot and entries.
+    /// Starts node `i` from its store, as `braked` starts from LMDB: the core restores Raft from
+    /// the stored hard state, snapshot and entries, and the registry from the stored rows; it then
+    /// re-applies the committed entries the registry has not seen.
     mutating func start(_ i: Int) {
         let store = nodes[i].store
-        var registry = Registry(charter: federation.charter)
-        var applied: UInt64 = 0
-        var stamp: Millis = 0
-        if let snapshot = store.snapshot {
-            guard let restored = SimulatedNode.registry(fromSnapshot: snapshot.data, charter: federation.charter) else {
-                fail(.persistence, "\(nodes[i].id) cannot restore its own stored snapshot")
-                return
-            }
-            registry = restored
-            applied = snapshot.metadata.index
-            stamp = restored.lastTime
+        let registry: Registry
+        do {
+            registry = try store.registry(charter: federation.charter)
+        } catch {
+            fail(.persistence, "\(nodes[i].id) cannot read its own stored registry: \(error)")
+            return
+        }
+        do {
+            nodes[i].replica = try BrakeReplica(
+                charter: federation.charter, nodeID: nodes[i].id, config: replicaConfig,
+                stored: .init(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry),
+                now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts))
+        } catch {
+            fail(.persistence, "\(nodes[i].id) refused to start from its store: \(error)")
+            return
         }
         nodes[i].registry = registry
-        nodes[i].applied = applied
         nodes[i].checkedApplied = nil
         nodes[i].restored = true
-        let commit = store.hardState.commit
-        if commit > applied {
-            for index in (applied + 1)...commit {
-                guard let entry = store.entry(at: index) else {
-                    fail(.persistence, "\(nodes[i].id) stored commit index \(commit) but has no entry \(index)")
-                    return
-                }
-                applyEntry(i, entry)
-                if violation != nil { return }
-            }
-        }
-        for entry in store.entries {
-            if let s = history.stamps[SimulationHistory.Position(index: entry.index, term: entry.term)] { stamp = max(stamp, s) }
-        }
-        nodes[i].lastStamp = stamp
-        var config = raftConfig
-        config.id = nodes[i].id
-        var raft = RaftNode(
-            config: config, hardState: store.hardState, snapshot: store.snapshot, entries: store.entries,
-            applied: nodes[i].applied, random: random.fork(UInt64(i) << 32 | nodes[i].restarts)
-        )
-        raft.testing = testing
-        nodes[i].raft = raft
         nodes[i].restarts += 1
+        handleReady(i)
     }
 
     mutating func restart(_ i: Int) {
@@ -145,24 +129,5 @@ extension Simulation {
             restart(i)
         }
         note("faults stop")
-    }
-
-    /// Now and then a node folds its applied entries into a snapshot, so that lagging followers
-    /// need one.
-    mutating func maybeCompact() {
-        guard random.chance(faults.compaction) else { return }
-        let candidates = (0..<nodeCount).filter { nodes[$0].isUp && nodes[$0].applied >= nodes[$0].store.snapshotIndex + 4 }
-        guard let i = random.pick(candidates), let data = nodes[i].snapshotData() else { return }
-        let through = nodes[i].applied
-        do {
-            try nodes[i].raft?.compact(through: through, snapshotData: data)
-        } catch {
-            fail(.persistence, "\(nodes[i].id) could not compact through its applied index \(through): \(error)")
-            return
-        }
-        guard let snapshot = nodes[i].raft?.snapshot else { return }
-        nodes[i].store.compact(snapshot)
-        compactions += 1
-        note("\(nodes[i].id) compacted through \(through)")
     }
 }

@@ -1,18 +1,29 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// How a simulated node handles each `Ready`, in the order `braked` must follow: persist, then
-/// send, then apply. Crashes can strike between the three.
+/// How a simulated node carries out each `ReplicaReady`, in the order `braked`'s shell follows:
+/// persist, then send, then write the applied rows, then compact, then answer. Crashes can strike
+/// between the steps. The core decided everything in the batch; the observer only checks it.
 extension Simulation {
-    /// Drains node `i`'s `Ready` (if any) and records what the observer learns from it.
+    /// Drains node `i`'s batches and records what the observer learns from them.
     mutating func handleReady(_ i: Int) {
-        guard violation == nil, let hasReady = nodes[i].raft?.hasReady else { return }
-        observeRole(i)
-        guard hasReady, let ready = nodes[i].raft?.ready() else { return }
+        while violation == nil, nodes[i].replica?.hasReady == true {
+            observeRole(i)
+            guard let ready = nodes[i].replica?.ready() else { return }
+            carryOut(i, ready)
+            guard nodes[i].isUp else { return }
+        }
+        if let replica = nodes[i].replica { nodes[i].registry = replica.registry }
+    }
 
+    mutating func carryOut(_ i: Int, _ ready: ReplicaReady) {
         var crashStage: Int?
-        if let pending = pendingMidReadyCrash, pending.node == i,
-           ready.hardState != nil || !ready.entries.isEmpty || !ready.messages.isEmpty {
+        // Only batches that carry Raft's own work count (freshness probes and echoes do not), so
+        // a scheduled crash lands among the persists and appends it is meant to interrupt.
+        let raftWork = ready.hardState != nil || !ready.entries.isEmpty
+            || ready.messages.contains { if case .raft = $0.body { true } else { false } }
+        if let pending = pendingMidReadyCrash, pending.node == i, raftWork {
             if pending.skip > 0 {
                 pendingMidReadyCrash?.skip -= 1
             } else {
@@ -40,12 +51,21 @@ extension Simulation {
             crash(i, why: "after sending, before applying")
             return
         }
-        // 3. Apply.
-        if let snapshot = ready.snapshot {
-            installSnapshot(i, snapshot)
+        // 3. Applied rows.
+        for applied in ready.applied {
+            observeApplied(i, applied)
+            if violation != nil { return }
+            nodes[i].store.write(applied)
         }
-        for entry in ready.committedEntries {
-            applyEntry(i, entry)
+        // 4. Compaction.
+        if let snapshot = ready.compaction {
+            nodes[i].store.compact(snapshot)
+            compactions += 1
+            note("\(nodes[i].id) compacted through \(snapshot.metadata.index)")
+        }
+        // 5. Answers.
+        for answer in ready.answers {
+            clientAnswered(i, answer)
             if violation != nil { return }
         }
     }
@@ -88,21 +108,22 @@ extension Simulation {
             termAt: { store.term(at: $0) }, chainAt: { store.chain(at: $0) })
     }
 
-    /// Makes the `Ready`'s snapshot, entries and hard state durable, checking log matching on
-    /// every new entry and that no committed entry is overwritten.
-    mutating func persist(_ i: Int, _ ready: Ready) {
+    /// Makes step 1 durable, checking log matching on every new entry and that no committed
+    /// entry is overwritten.
+    mutating func persist(_ i: Int, _ ready: ReplicaReady) {
         let id = nodes[i].id
-        if let snapshot = ready.snapshot {
-            let chain = SimSnapshotData(bytes: snapshot.data)?.chain ?? 0
-            let position = SimulationHistory.Position(index: snapshot.metadata.index, term: snapshot.metadata.term)
-            if let problem = history.recordPersisted(position, chain: chain, node: id) {
-                fail(.logMatching, problem)
+        var snapshotChain: UInt64 = 0
+        if let install = ready.install {
+            let metadata = install.snapshot.metadata
+            guard let chain = history.chain(at: SimulationHistory.Position(index: metadata.index, term: metadata.term)) else {
+                fail(.persistence, "\(id) installed a snapshot through index \(metadata.index) term \(metadata.term) that no node ever persisted")
                 return
             }
+            snapshotChain = chain
         }
         if let first = ready.entries.first {
             let store = nodes[i].store
-            let allowed = ready.snapshot.map { ($0.metadata.index + 1)...($0.metadata.index + 1) }
+            let allowed = ready.install.map { ($0.snapshot.metadata.index + 1)...($0.snapshot.metadata.index + 1) }
                 ?? (store.snapshotIndex + 1)...(store.lastIndex + 1)
             guard allowed.contains(first.index) else {
                 fail(.persistence, "\(id) was asked to persist entries from index \(first.index) onto a log ending at \(store.lastIndex) (snapshot \(store.snapshotIndex))")
@@ -113,16 +134,17 @@ extension Simulation {
                 return
             }
             let commit = nodes[i].store.hardState.commit
-            if first.index <= commit, ready.snapshot == nil,
+            if first.index <= commit, ready.install == nil,
                let stored = nodes[i].store.entry(at: first.index), stored != first {
                 fail(.persistence, "\(id) was asked to overwrite committed index \(first.index) (commit \(commit))")
                 return
             }
         }
-        nodes[i].store.persist(ready)
-        if ready.snapshot != nil {
+        nodes[i].store.persist(ready, snapshotChain: snapshotChain)
+        if let install = ready.install {
             snapshotsInstalled += 1
-            note("\(id) installed a snapshot through \(ready.snapshot?.metadata.index ?? 0)")
+            nodes[i].restored = true
+            note("\(id) installed a snapshot through \(install.snapshot.metadata.index)")
         }
         for entry in ready.entries {
             let position = SimulationHistory.Position(index: entry.index, term: entry.term)
@@ -131,33 +153,20 @@ extension Simulation {
                 fail(.logMatching, problem)
                 return
             }
-            if let stamp = history.stamps[position] {
-                nodes[i].lastStamp = max(nodes[i].lastStamp, stamp)
-            }
         }
         if let hard = ready.hardState, hard.commit > nodes[i].store.lastIndex {
             fail(.persistence, "\(id) persisted commit index \(hard.commit) beyond its stored log (last index \(nodes[i].store.lastIndex))")
         }
     }
 
-    /// Replaces node `i`'s registry with the snapshot's.
-    mutating func installSnapshot(_ i: Int, _ snapshot: Snapshot) {
-        guard let registry = SimulatedNode.registry(fromSnapshot: snapshot.data, charter: federation.charter) else {
-            fail(.persistence, "\(nodes[i].id) received a snapshot through \(snapshot.metadata.index) that does not restore")
-            return
-        }
-        nodes[i].registry = registry
-        nodes[i].restored = true
-        nodes[i].applied = snapshot.metadata.index
-        nodes[i].lastStamp = max(nodes[i].lastStamp, registry.lastTime)
-    }
-
-    /// Applies one committed entry to node `i`'s registry, checking state machine safety, the
-    /// durability of acknowledged entries and the registry's verdict on known-invalid entries.
-    mutating func applyEntry(_ i: Int, _ entry: Entry) {
+    /// Checks one entry the core applied: state machine safety, the durability of acknowledged
+    /// entries, leader time never running backwards, and the registry's verdict on entries known
+    /// to be invalid.
+    mutating func observeApplied(_ i: Int, _ applied: AppliedEntry) {
         let id = nodes[i].id
-        guard entry.index == nodes[i].applied + 1 else {
-            fail(.persistence, "\(id) was handed index \(entry.index) to apply after applying \(nodes[i].applied)")
+        let entry = applied.entry
+        guard entry.index == nodes[i].store.appliedIndex + 1 else {
+            fail(.persistence, "\(id) was handed index \(entry.index) to apply after applying \(nodes[i].store.appliedIndex)")
             return
         }
         if let (kind, problem) = history.recordApplied(entry, node: id) {
@@ -167,18 +176,14 @@ extension Simulation {
         if checksEnabled, entry.index == audit.lastIndex + 1 {
             let before = audit.effectiveTime
             audit.read(index: entry.index, data: entry.data)
-            if let stamp = history.stamps[SimulationHistory.Position(index: entry.index, term: entry.term)], stamp < before {
+            if !entry.isNoop, let stamp = try? LogRecord(decoding: entry.data).time, stamp < before {
                 fail(.timeMonotonicity, "index \(entry.index) carries leader time \(stamp), before the \(before) of an earlier entry")
                 return
             }
         }
-        let result = nodes[i].registry.apply(index: entry.index, data: entry.data)
-        nodes[i].applied = entry.index
-        if case .accepted(let receipt) = result.outcome,
+        if case .accepted(let receipt) = applied.result.outcome,
            let code = clients.knownInvalid[SimulationHistory.Position(index: entry.index, term: entry.term)] {
             fail(.admission, "\(id) accepted at index \(entry.index) a declaration that must fail with \(code) (receipt \(receipt.kind) \(receipt.id.prefix(12)) state \(receipt.state ?? "-"))")
-            return
         }
-        clientApplied(i, entry, outcome: result.outcome)
     }
 }

@@ -70,17 +70,14 @@ extension Simulation {
 }
 
 extension Simulation {
-    /// Proposes `envelopes` on the current leader as the clients would, stamped with the
-    /// leader's clock but without admission (the benchmark measures the core and the apply).
-    /// Returns how many were proposed (0 without a leader).
+    /// Proposes `envelopes` on the current leader without admission (the benchmark measures
+    /// the core and the apply). Returns how many were proposed (0 without a leader).
     public mutating func proposeOnLeader(_ envelopes: [Envelope]) -> Int {
         guard let leader, let i = nodeIndex[leader] else { return 0 }
         var count = 0
         for envelope in envelopes {
-            let stamp = max(nodes[i].wallClock, nodes[i].lastStamp)
-            guard let proposed = try? nodes[i].raft?.propose(LogRecord(time: stamp, envelope: envelope).encoded()) else { break }
-            nodes[i].lastStamp = stamp
-            history.recordStamp(SimulationHistory.Position(index: proposed.index, term: proposed.term), time: stamp)
+            let time = nodes[i].time
+            guard nodes[i].replica?.proposeWithoutAdmission(envelope, at: time) != nil else { break }
             count += 1
         }
         handleReady(i)

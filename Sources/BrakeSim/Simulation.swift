@@ -1,15 +1,16 @@
 import BrakeCore
 import BrakeRaft
+import BrakeReplica
 
-/// A deterministic simulation of a Brake cluster: N nodes in one process, each a `RaftNode`
-/// with a simulated durable store and a `Registry`, over a simulated network, with clients that
-/// submit real signed declarations. Every decision draws from one seeded `SimRandom`, so a run
+/// A deterministic simulation of a Brake cluster: N nodes in one process, each the node's real
+/// core (`BrakeReplica`: Raft, the registry, submissions, freshness, snapshots) with a simulated
+/// durable store, over a simulated network, with clients that submit real signed declarations. Every decision draws from one seeded `SimRandom`, so a run
 /// replays exactly from its seed.
 ///
 /// Each step is one global tick: inject faults (during the first `faultFraction` of the steps),
 /// let the clients act, tick every node (some nodes tick faster or slower: clock drift), deliver
-/// the messages that are due, and check every invariant. Each node handles each `Ready` exactly
-/// as `braked` does: persist, then send, then apply. After the faults stop, the run continues
+/// the messages that are due, and check every invariant. Each node carries out each
+/// `ReplicaReady` exactly as `braked`'s shell does: persist, then send, then apply, then answer. After the faults stop, the run continues
 /// until the cluster has elected a leader, committed a probe submission and converged (it stops
 /// 20 quiet steps later), or fails with a liveness violation once `livenessBound` ticks have passed.
 public struct Simulation {
@@ -34,7 +35,7 @@ public struct Simulation {
     var random: SimRandom
     var network: SimulatedNetwork
     var nodes: [SimulatedNode]
-    let raftConfig: RaftConfig
+    let replicaConfig: ReplicaConfig
     let nodeIndex: [NodeID: Int]
     var history = SimulationHistory()
     var audit: PolicyAudit
@@ -93,18 +94,26 @@ public struct Simulation {
         var random = SimRandom(seed: seed)
         // Flow control varies by seed: small batches and windows make the interesting
         // interleavings (partial replication of a new leader's log) much more likely.
-        var config = RaftConfig(id: "", voters: federation.nodeIDs)
-        config.maxBatchEntries = random.pick([1, 2, 4, 64]) ?? 64
-        if let maxBatchEntries { config.maxBatchEntries = max(maxBatchEntries, 1) }
-        config.maxInflightMessages = random.pick([1, 2, 8, 64]) ?? 64
-        raftConfig = config
+        var config = ReplicaConfig()
+        config.tickMillis = Int(SimulatedNode.tickMillis)
+        config.raft.maxBatchEntries = random.pick([1, 2, 4, 64]) ?? 64
+        if let maxBatchEntries { config.raft.maxBatchEntries = max(maxBatchEntries, 1) }
+        config.raft.maxInflightMessages = random.pick([1, 2, 8, 64]) ?? 64
+        config.raftTesting = testing
+        // Frequent snapshots (and small chunks) so that lagging followers need them; the core
+        // decides when, as in braked.
+        var knobs = SimRandom(seed: seed ^ 0x5A9_5A9_5A9)
+        config.snapshotInterval = faults.compaction > 0 ? UInt64(knobs.pick([4, 8, 16, 32]) ?? 8) : 1_000_000
+        config.snapshotChunkBytes = knobs.pick([256, 1024, 4096, 1 << 20]) ?? 4096
+        config.snapshotWindowChunks = knobs.pick([2, 4, 8]) ?? 4
+        replicaConfig = config
         var nodesList: [SimulatedNode] = []
         for id in federation.nodeIDs {
             let drift = Double(random.next(upperBound: 1_001)) / 1_000 * faults.clockDrift
             let slow = random.chance(0.3)
             let skew = faults.wallClockSkewMillis
             nodesList.append(SimulatedNode(
-                id: id, raft: nil, registry: Registry(charter: federation.charter),
+                id: id, replica: nil, registry: Registry(charter: federation.charter),
                 fastRate: slow ? 0 : drift, slowRate: slow ? drift : 0,
                 clockOffset: Millis(random.int(in: -skew...skew))
             ))
@@ -151,7 +160,6 @@ public struct Simulation {
         clientStep()
         tickNodes()
         deliverMessages()
-        if stepCount <= faultSteps { maybeCompact() }
         checkAfterStep()
         hashStep()
     }
@@ -180,7 +188,8 @@ public struct Simulation {
             nodes[i].clockTicks += UInt64(ticks)
             guard nodes[i].isUp else { continue }
             for _ in 0..<ticks {
-                nodes[i].raft?.tick()
+                let time = nodes[i].time
+                nodes[i].replica?.tick(at: time)
                 handleReady(i)
                 guard nodes[i].isUp else { break }
             }
@@ -194,7 +203,8 @@ public struct Simulation {
             rounds += 1
             for message in network.takeDue(now: UInt64(stepCount)) {
                 guard let i = nodeIndex[message.to], nodes[i].isUp else { continue }
-                nodes[i].raft?.step(message)
+                let time = nodes[i].time
+                nodes[i].replica?.receive(message, from: message.from, at: time)
                 handleReady(i)
                 if violation != nil { return }
             }

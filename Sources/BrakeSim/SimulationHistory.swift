@@ -35,8 +35,6 @@ struct SimulationHistory {
     private(set) var acknowledged: [UInt64: UInt64] = [:]
     /// The first registry seen at each applied index, and the node it came from.
     private var registries: [UInt64: (registry: Registry, node: NodeID)] = [:]
-    /// The timestamp a leader put on each proposal.
-    private(set) var stamps: [Position: Int64] = [:]
 
     var committedIndex: UInt64 { UInt64(committed.count) }
 
@@ -65,6 +63,16 @@ struct SimulationHistory {
         }
         chains[position] = chain
         return nil
+    }
+
+    /// The chain hash of the persisted entry at `position`, if any node persisted it.
+    func chain(at position: Position) -> UInt64? {
+        chains[position]
+    }
+
+    /// The digest of the entry first applied at `index`, if any.
+    func appliedDigest(at index: UInt64) -> UInt64? {
+        index >= 1 && index <= UInt64(applied.count) ? applied[Int(index - 1)] : nil
     }
 
     /// A leader of `term` holds the log described by `chainAt` committed through `commit`.
@@ -135,9 +143,5 @@ struct SimulationHistory {
             return "\(node) and \(seen.node) both applied through index \(index) but their registries differ"
         }
         return nil
-    }
-
-    mutating func recordStamp(_ position: Position, time: Int64) {
-        stamps[position] = time
     }
 }

@@ -31,11 +31,26 @@ extension BrakeStore {
     ///    snapshot and compaction point and leave no gap after the last stored entry.
     /// 3. `hardState`: stored.
     /// A refused batch fails with `store_corrupt` and changes nothing.
-    public func persist(hardState: HardState?, entries: [Entry], snapshot: Snapshot?) throws(StoreError) {
+    ///
+    /// With `registry`, the snapshot comes from the leader and restores the registry: every registry
+    /// row is replaced by `registry.rows` and the applied index set, in the same transaction, so a
+    /// crash leaves either the old log and registry or the new ones, never a mix.
+    public func persist(
+        hardState: HardState?, entries: [Entry], snapshot: Snapshot?,
+        registry: (rows: [(key: [UInt8], value: [UInt8])], appliedIndex: UInt64)? = nil
+    ) throws(StoreError) {
+        if let registry {
+            for row in registry.rows { try validate(key: row.key) }
+        }
         let tables = self.tables
         try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
             if let snapshot {
                 try Self.install(snapshot, in: &txn, tables)
+            }
+            if let registry {
+                try txn.clear(tables.registry)
+                for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
+                try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
             }
             if let first = entries.first {
                 for (offset, entry) in entries.enumerated() where entry.index != first.index &+ UInt64(offset) {

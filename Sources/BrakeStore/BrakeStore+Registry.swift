@@ -81,7 +81,7 @@ extension BrakeStore {
         return try StoreCodec.decodeIndex(bytes, what: "applied index")
     }
 
-    private func validate(key: [UInt8]) throws(StoreError) {
+    func validate(key: [UInt8]) throws(StoreError) {
         guard !key.isEmpty, key.count <= maxKeySize else {
             throw .invalid("a registry key has \(key.count) bytes; keys must have 1 to \(maxKeySize) bytes")
         }

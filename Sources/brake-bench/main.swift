@@ -61,17 +61,15 @@ func clusterThroughput(nodes: Int, entries: Int, batch: Int) -> (perSecond: Doub
     return (applied / seconds(elapsed), steps)
 }
 
-func readyCycle(appliesToRegistry: Bool, count: Int) -> Double {
+func readyCycle(count: Int) -> Double {
     guard let federation = ReadyLoop.federation else { return 0 }
-    let records = declarations(count, federation: federation, salt: appliesToRegistry ? 1 : 0).map {
-        LogRecord(time: 1_795_910_400_000, envelope: $0).encoded()
-    }
-    var loop = ReadyLoop(appliesToRegistry: appliesToRegistry)
+    let envelopes = declarations(count, federation: federation, salt: 1)
+    var loop = ReadyLoop()
     let clock = ContinuousClock()
     let elapsed = clock.measure {
-        for data in records { loop.cycle(data: data) }
+        for envelope in envelopes { loop.cycle(envelope) }
     }
-    return seconds(elapsed) * 1e9 / Double(records.count)
+    return seconds(elapsed) * 1e9 / Double(envelopes.count)
 }
 
 print("brake-bench (simulated cluster, zero network delay, no faults)")
@@ -81,7 +79,5 @@ for nodes in [3, 5] {
     let result = clusterThroughput(nodes: nodes, entries: 1_000, batch: 64)
     print(String(format: "  %d nodes: %8.0f entries/s committed and applied on every node (1000 signed triggers, batches of 64)", nodes, result.perSecond))
 }
-let withRegistry = readyCycle(appliesToRegistry: true, count: 1_000)
-let raftOnly = readyCycle(appliesToRegistry: false, count: 20_000)
-print(String(format: "  Ready cycle, 1 node, propose→ready→persist→apply: %8.0f ns (with registry apply)", withRegistry))
-print(String(format: "  Ready cycle, 1 node, propose→ready→persist:       %8.0f ns (Raft core and store only)", raftOnly))
+let cycle = readyCycle(count: 1_000)
+print(String(format: "  node core cycle, 1 node, submit→admit→propose→persist→apply→answer: %8.0f ns", cycle))

@@ -17,7 +17,7 @@ struct ClusterTests {
         let followers = LocalCluster.nodeIDs.filter { $0 != leader }
 
         let envelope = try cluster.motion("training", by: "lab-a")
-        let outcome = try await cluster.network.driver(followers[0])!.submit(envelope, timeoutMillis: 3_000)
+        let outcome = await cluster.network.driver(followers[0])!.submit(envelope, timeoutMillis: 3_000)
         guard case .applied(.accepted(let receipt), let index) = outcome else {
             Issue.record("expected the motion to be applied, got \(outcome)")
             return
@@ -28,7 +28,7 @@ struct ClusterTests {
         var cosign = envelope
         cosign.signatures = []
         cosign = cosign.signed(with: cluster.keys["lab-b"]!)
-        let second = try await cluster.network.driver(followers[1])!.submit(cosign, timeoutMillis: 3_000)
+        let second = await cluster.network.driver(followers[1])!.submit(cosign, timeoutMillis: 3_000)
         guard case .applied(.accepted(let passed), let passedIndex) = second else {
             Issue.record("expected the co-signature to be applied, got \(second)")
             return
@@ -67,7 +67,7 @@ struct ClusterTests {
         let majorityLeader = try await cluster.waitForLeader(among: rest)
         var envelope = try cluster.motion("training", by: "lab-a")
         envelope = envelope.signed(with: cluster.keys["gov-a"]!)
-        let outcome = try await cluster.network.driver(majorityLeader)!.submit(envelope, timeoutMillis: 3_000)
+        let outcome = await cluster.network.driver(majorityLeader)!.submit(envelope, timeoutMillis: 3_000)
         guard case .applied(.accepted(let receipt), let index) = outcome else {
             Issue.record("expected the motion to be applied, got \(outcome)")
             return
@@ -86,7 +86,7 @@ struct ClusterTests {
         let cluster = try LocalCluster()
         defer { Task { await cluster.shutdown() } }
         let leader = try await cluster.waitForLeader()
-        let outcome = try await cluster.network.driver(leader)!.submit(try cluster.motion("inference", by: "lab-b"), timeoutMillis: 3_000)
+        let outcome = await cluster.network.driver(leader)!.submit(try cluster.motion("inference", by: "lab-b"), timeoutMillis: 3_000)
         guard case .applied(_, let index) = outcome else {
             Issue.record("not applied: \(outcome)")
             return
@@ -111,7 +111,7 @@ struct ClusterTests {
         let leader = try await cluster.waitForLeader()
         for id in LocalCluster.nodeIDs where id != leader { cluster.network.cut(id) }
         let envelope = try cluster.motion("pending", by: "lab-a")
-        let outcome = try await cluster.network.driver(leader)!.submit(envelope, timeoutMillis: 200)
+        let outcome = await cluster.network.driver(leader)!.submit(envelope, timeoutMillis: 200)
         guard case .pending(_, let index) = outcome else {
             Issue.record("expected pending, got \(outcome)")
             return
@@ -138,7 +138,7 @@ struct ClusterTests {
         var last: UInt64 = 0
         for n in 0..<14 {
             let current = try await cluster.waitForLeader(among: rest)
-            let outcome = try await cluster.network.driver(current)!.submit(try cluster.motion("snap/m\(n)", by: "lab-b"), timeoutMillis: 3_000)
+            let outcome = await cluster.network.driver(current)!.submit(try cluster.motion("snap/m\(n)", by: "lab-b"), timeoutMillis: 3_000)
             if case .applied(_, let index) = outcome { last = index }
         }
         #expect(last >= 14)

@@ -30,18 +30,11 @@ final class LocalNetwork: Sendable {
         let network: LocalNetwork
         let id: NodeID
 
-        func send(_ messages: [RaftMessage]) {
+        func send(_ messages: [PeerMessage]) {
             for message in messages where network.reachable(message.from, message.to) {
                 guard let target = network.driver(message.to) else { continue }
-                Task { await target.receive(message) }
+                Task { await target.receive(message, from: message.from) }
             }
-        }
-
-        func forward(_ envelope: Envelope, to leader: NodeID, timeoutMillis: Int) async throws(SubmitError) -> SubmitOutcome {
-            guard network.reachable(id, leader), let target = network.driver(leader) else {
-                throw .node(NodeError(.notLeader, "leader \(leader) unreachable"))
-            }
-            return try await target.submit(envelope, timeoutMillis: timeoutMillis, forwarded: true)
         }
     }
 }
@@ -91,7 +84,6 @@ final class LocalCluster: Sendable {
         let driver = try NodeDriver(
             configuration: configuration, charter: charter, store: store,
             transport: network.transport(for: id),
-            clock: { Millis(Date().timeIntervalSince1970 * 1000) },
             logger: { var logger = Logger(label: id); logger.logLevel = .warning; return logger }()
         )
         network.drivers.withLock { $0[id] = driver }

@@ -1,0 +1,75 @@
+import BrakeCore
+import BrakeRaft
+
+/// The one output of the core: what the shell must do, in order.
+extension BrakeReplica {
+    /// Whether `ready()` has anything for the shell.
+    public var hasReady: Bool {
+        !pending.isEmpty || (halted == nil && raft.hasReady)
+    }
+
+    /// Drains what the core asks of the shell: Raft's next `Ready` turned into node terms (its
+    /// committed entries applied to the registry, its snapshot restored into one, its messages
+    /// wrapped as `PeerMessage`s and snapshots cut into chunks), plus what earlier inputs produced.
+    /// Call it until `hasReady` is false, carrying out each batch in its documented order.
+    public mutating func ready() -> ReplicaReady {
+        if halted == nil, raft.hasReady {
+            let step = raft.ready()
+            pending.hardState = step.hardState
+            pending.entries = step.entries
+            // Stamps never decrease along the log: a future leader stamps above every entry it holds.
+            for entry in step.entries where !entry.isNoop {
+                if let stamp = LogRecord.stamp(of: entry.data) { lastStamp = max(lastStamp, stamp) }
+            }
+            pending.softState = step.softState
+            if let snapshot = step.snapshot {
+                install(snapshot)
+            } else if let v = validated {
+                // Raft already held everything the snapshot covers: nothing to install.
+                validated = nil
+                pending.messages.append(PeerMessage(from: nodeID, to: v.leader, body: .snapshotStatus(SnapshotStatus(
+                    index: v.metadata.index, term: v.metadata.term, received: 0, state: .installed))))
+            }
+            noteHeartbeatsSent(step.messages)
+            for message in step.messages {
+                if case .snapshot(let snapshot) = message.kind {
+                    startTransfer(to: message.to, snapshot, term: message.term)
+                } else {
+                    pending.messages.append(PeerMessage(from: nodeID, to: message.to, body: .raft(message)))
+                }
+            }
+            if step.softState.map({ $0.role != .leader }) == true {
+                outgoing.removeAll()
+            }
+            for entry in step.committedEntries where halted == nil {
+                apply(entry)
+            }
+            for read in step.readStates {
+                reads[read.requestID]?.index = read.index
+            }
+            answerReads()
+            maybeCompact()
+        }
+        let out = pending
+        pending = ReplicaReady()
+        return out
+    }
+
+    /// Applies one committed entry to the registry and answers whoever waits for it.
+    mutating func apply(_ entry: Entry) {
+        guard entry.index > registry.appliedIndex else { return }
+        let result = registry.apply(index: entry.index, data: entry.data)
+        let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
+        lastStamp = max(lastStamp, registry.lastTime)
+        pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
+        inFlight[entry.index] = nil
+        for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {
+            if waiter.term == entry.term {
+                answerSubmit(waiter.origin, .applied(result.outcome, index: entry.index))
+            } else {
+                answerSubmit(waiter.origin, .refused(.node(NodeError(
+                    .dropped, "a new leader replaced the entry at index \(entry.index) before it committed; resubmit"))))
+            }
+        }
+    }
+}

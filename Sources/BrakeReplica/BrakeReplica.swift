@@ -1,0 +1,264 @@
+import BrakeCore
+import BrakeRaft
+
+/// The pure core of one Brake node: it owns the `RaftNode` and the `Registry`, and decides
+/// everything a node decides — which submissions are in flight and for which term, who waits for
+/// which index, the stamp of each entry, when to snapshot, how a snapshot streams and installs,
+/// whether the node is fresh, and how many proposals may wait.
+///
+/// It is a value type with `mutating` inputs (a submission, a peer message, a tick with the time,
+/// a storage failure) and one output, `ready()`, which says what the shell must do as data, in the
+/// order it must do it (`ReplicaReady`). It does no I/O and reads no clock, so the deterministic
+/// simulation (BrakeSim) runs exactly this code, and `braked`'s actor only carries out what it says.
+public struct BrakeReplica: Sendable {
+    /// The charter this node serves.
+    public let charter: Charter
+    /// This node's id.
+    public let nodeID: NodeID
+    /// The tunables.
+    public let config: ReplicaConfig
+
+    /// The Raft core (read-only outside: observers and status read it, only the replica drives it).
+    public internal(set) var raft: RaftNode
+    /// The registry as this node has applied it.
+    public internal(set) var registry: Registry
+    /// The last leader timestamp this node stamped or applied; stamps never decrease.
+    var lastStamp: Millis
+    /// The latest time an input carried.
+    public internal(set) var now: ReplicaTime
+    /// Set when storage failed: the node stops writing and answers `node_halted` until restarted.
+    public internal(set) var halted: String?
+    /// The index of the last snapshot this node took or installed.
+    public internal(set) var snapshotIndex: UInt64
+    /// Snapshots received from a leader and installed since start.
+    public internal(set) var snapshotsInstalled = 0
+
+    /// Declarations proposed but not yet applied, by log index, with the parties each adds. A
+    /// submission that adds no party beyond these is refused before it reaches the log.
+    var inFlight: [UInt64: InFlight] = [:]
+    /// Submissions waiting for their entry to apply, by log index.
+    var submitWaiters: [UInt64: [SubmitWaiter]] = [:]
+    /// Submissions forwarded to the leader, waiting for its answer, by request id.
+    var forwarded: [UInt64: Forwarded] = [:]
+    /// Linearizable reads waiting for a read index, by request id.
+    var reads: [UInt64: PendingRead] = [:]
+    /// Request ids the core makes for reads of its own (forwarded submissions keep the peer's).
+    var nextInternalID: UInt64 = 1 << 62
+
+    /// Freshness of a leader: for each peer, the send time of the latest heartbeat of this term
+    /// it acknowledged (dated by when the heartbeat left, never by when the answer arrived).
+    var lastHeard: [NodeID: (term: UInt64, at: Int64)] = [:]
+    /// When this leader sent each recent heartbeat round, by Raft's heartbeat context.
+    var heartbeatSentAt: [UInt64: Int64] = [:]
+    /// Freshness of a follower: the latest time (by this node's clock) its leader is known to
+    /// have had a quorum, the leader's commit index then, and the term.
+    var leaderContact: (term: UInt64, at: Int64, commit: UInt64)?
+    /// When this follower last sent its leader a freshness probe.
+    var lastProbeAt: Int64?
+
+    /// Outgoing snapshot transfers, by follower.
+    var outgoing: [NodeID: SnapshotTransfer] = [:]
+    /// A snapshot being received from a leader.
+    var incoming: SnapshotAssembly?
+    /// A snapshot validated and handed to Raft, waiting for Raft's `Ready` to install it.
+    var validated: ValidatedSnapshot?
+
+    /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
+    var pending = ReplicaReady()
+
+    struct InFlight {
+        var declarationID: String
+        var parties: Set<String>
+    }
+
+    /// Who asked for a submission: a local client, or a follower that forwarded it.
+    enum Origin: Sendable, Hashable {
+        case local(UInt64)
+        case peer(NodeID, UInt64)
+    }
+
+    struct SubmitWaiter {
+        var origin: Origin
+        var term: UInt64
+        var declarationID: String
+        var deadline: Int64
+    }
+
+    struct Forwarded {
+        var leader: NodeID
+        var deadline: Int64
+    }
+
+    struct PendingRead {
+        var deadline: Int64
+        /// The read index once a quorum confirmed it.
+        var index: UInt64?
+    }
+
+    /// What a node's store held at start.
+    public struct Stored: Sendable {
+        /// Term, vote and commit index.
+        public var hardState: HardState
+        /// The stored snapshot, if any.
+        public var snapshot: Snapshot?
+        /// The stored log entries after the snapshot, in order.
+        public var entries: [Entry]
+        /// The registry as stored (its rows and applied index).
+        public var registry: Registry
+
+        /// Creates the stored state.
+        public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry) {
+            self.hardState = hardState
+            self.snapshot = snapshot
+            self.entries = entries
+            self.registry = registry
+        }
+    }
+
+    /// Restores a node from what its store held.
+    ///
+    /// Refuses (`inconsistent_store`) a store whose registry and log disagree: a registry applied
+    /// past the end of the log, or behind the snapshot the log starts from. Serving from such a
+    /// store would answer from a state no committed history produces.
+    public init(
+        charter: Charter, nodeID: NodeID, config: ReplicaConfig, stored: Stored, now: ReplicaTime,
+        random: some RandomSource
+    ) throws(NodeError) {
+        guard charter.node(id: nodeID) != nil else {
+            throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(charter.nodes.map(\.id).joined(separator: ", ")))")
+        }
+        let snapshotIndex = stored.snapshot?.metadata.index ?? 0
+        let lastIndex = stored.entries.last?.index ?? snapshotIndex
+        let applied = stored.registry.appliedIndex
+        guard applied >= snapshotIndex else {
+            throw NodeError(.inconsistentStore, "the registry is applied through index \(applied) but the log starts after a snapshot at \(snapshotIndex)")
+        }
+        guard applied <= lastIndex else {
+            throw NodeError(.inconsistentStore, "the registry is applied through index \(applied) but the log ends at \(lastIndex)")
+        }
+        if let first = stored.entries.first, first.index != snapshotIndex + 1 {
+            throw NodeError(.inconsistentStore, "the log starts at index \(first.index) but the snapshot ends at \(snapshotIndex)")
+        }
+        self.charter = charter
+        self.nodeID = nodeID
+        self.config = config
+        self.registry = stored.registry
+        self.lastStamp = stored.entries.reduce(stored.registry.lastTime) { max($0, LogRecord.stamp(of: $1.data) ?? $0) }
+        self.now = now
+        self.snapshotIndex = snapshotIndex
+        var raftConfig = config.raft
+        raftConfig.id = nodeID
+        raftConfig.voters = charter.nodes.map(\.id).sorted()
+        raftConfig.electionTicks = config.electionTicks
+        raftConfig.heartbeatTicks = config.heartbeatTicks
+        self.raft = RaftNode(
+            config: raftConfig, hardState: stored.hardState, snapshot: stored.snapshot, entries: stored.entries,
+            applied: applied, random: random
+        )
+        self.raft.testing = config.raftTesting
+        // A lone voter has no one to compete with: elect it at once instead of after a timeout.
+        if raftConfig.voters == [nodeID] {
+            for _ in 0..<(2 * config.electionTicks) where raft.role != .leader { raft.tick() }
+        }
+    }
+
+    // MARK: Inputs
+
+    /// Advances time: one Raft tick, and expiry of waiting clients and stalled transfers.
+    public mutating func tick(at time: ReplicaTime) {
+        advance(to: time)
+        guard halted == nil else { return }
+        raft.tick()
+        probeLeader()
+        expireWaiters()
+        resendStalledChunks()
+    }
+
+    /// Feeds a message from a peer. `sender` is the node the transport authenticated; a message
+    /// that claims another sender, or is not for this node, is ignored.
+    public mutating func receive(_ message: PeerMessage, from sender: NodeID, at time: ReplicaTime) {
+        advance(to: time)
+        guard halted == nil, message.from == sender, message.to == nodeID, sender != nodeID,
+              charter.node(id: sender) != nil else { return }
+        switch message.body {
+        case .raft(let raftMessage):
+            guard raftMessage.from == sender, raftMessage.to == nodeID else { return }
+            raft.step(raftMessage)
+            noteContact(raftMessage)
+        case .freshnessProbe(let sentAt):
+            answerProbe(sentAt: sentAt, from: sender)
+        case .freshnessEcho(let sentAt, let quorumAge, let commitIndex):
+            receiveEcho(sentAt: sentAt, quorumAgeMillis: quorumAge, commitIndex: commitIndex, from: sender)
+        case .submit(let requestID, let bytes, let timeoutMillis):
+            receiveForwarded(requestID: requestID, envelope: bytes, timeoutMillis: timeoutMillis, from: sender)
+        case .submitAnswer(let requestID, let answer):
+            guard let waiting = forwarded[requestID], waiting.leader == sender else { return }
+            forwarded[requestID] = nil
+            pending.answers.append(.submit(requestID: requestID, answer))
+        case .snapshotChunk(let chunk):
+            receiveChunk(chunk, from: sender)
+        case .snapshotStatus(let status):
+            receiveSnapshotStatus(status, from: sender)
+        }
+    }
+
+    /// Hands leadership to `target` (an operator's request, or a test's): Raft's transfer.
+    public mutating func transferLeadership(to target: NodeID) throws(RaftError) {
+        try raft.transferLeadership(to: target)
+    }
+
+    /// A message to `peer` could not be delivered.
+    public mutating func peerUnreachable(_ peer: NodeID) {
+        raft.reportUnreachable(peer)
+    }
+
+    /// A connection with `peer` closed or reset. When `peer` leads, this node starts a pre-vote
+    /// at once rather than waiting out the election timeout.
+    public mutating func peerDisconnected(_ peer: NodeID, at time: ReplicaTime) {
+        advance(to: time)
+        guard halted == nil else { return }
+        raft.reportLeaderLost(peer)
+    }
+
+    /// Storage failed: the node stops writing, and every waiting client is answered at once.
+    public mutating func storageFailed(_ reason: String) {
+        guard halted == nil else { return }
+        halted = reason
+        answerEveryone(.refused(.node(NodeError(.halted, "storage failed, node stopped writing: \(reason)"))), reads: false)
+    }
+
+    /// The node is stopping: every waiting client is answered at once.
+    public mutating func shutdown() {
+        answerEveryone(.refused(.node(NodeError(.unavailable, "the node is shutting down"))), reads: false)
+    }
+
+    mutating func advance(to time: ReplicaTime) {
+        now.monotonic = max(now.monotonic, time.monotonic)
+        now.wall = time.wall
+    }
+
+    mutating func answerEveryone(_ answer: SubmitAnswer, reads answerReads: Bool) {
+        for waiters in submitWaiters.values {
+            for waiter in waiters { answerSubmit(waiter.origin, answer) }
+        }
+        submitWaiters.removeAll()
+        for requestID in forwarded.keys.sorted() {
+            pending.answers.append(.submit(requestID: requestID, answer))
+        }
+        forwarded.removeAll()
+        for requestID in reads.keys.sorted() {
+            pending.answers.append(.read(requestID: requestID, confirmed: answerReads))
+        }
+        reads.removeAll()
+    }
+
+    /// Answers a submission's origin: a local client directly, a follower by message.
+    mutating func answerSubmit(_ origin: Origin, _ answer: SubmitAnswer) {
+        switch origin {
+        case .local(let requestID):
+            pending.answers.append(.submit(requestID: requestID, answer))
+        case .peer(let peer, let requestID):
+            pending.messages.append(PeerMessage(from: nodeID, to: peer, body: .submitAnswer(requestID: requestID, answer: answer)))
+        }
+    }
+}
