@@ -125,6 +125,7 @@ let package = Package(
         ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeCoreTests", dependencies: ["BrakeCore"], swiftSettings: strict),
+        .testTarget(name: "BrakeFilesTests", dependencies: ["BrakeFiles", "BrakeCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft"], swiftSettings: strict),

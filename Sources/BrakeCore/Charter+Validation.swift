@@ -5,10 +5,12 @@ extension Charter {
     /// Checks the rules every charter must follow, naming the first problem (`invalid_charter`):
     /// a non-empty federation and party list; party ids and node ids of 1 to 64 `a-z 0-9 . _ -`
     /// (ASCII, so each has one spelling and compares the same everywhere); unique party ids, node ids
-    /// and keys (a key listed twice, by one party or two, would blur who signed); every party has a key; every node belongs to a
-    /// party; every policy has clauses, each with `atLeast >= 1`, and can be met by the parties the
-    /// charter lists (a rule nobody can meet would make a brake that cannot be pressed or released);
-    /// durations positive and below 100 years.
+    /// and keys (a key listed twice, by one party or two, would blur who signed); every party has a
+    /// key; every node belongs to a party, has an address `HOST:PORT` (port 1 to 65535) and a
+    /// well-formed TLS pin (64 lowercase hex) that no other node has, and a checkpoint key that no
+    /// other node and no party uses; every policy has clauses, each with `atLeast >= 1`, and can be
+    /// met by the parties the charter lists (a rule nobody can meet would make a brake that cannot be
+    /// pressed or released); durations positive and below 100 years.
     public func validate() throws(BrakeError) {
         func fail(_ message: String) -> BrakeError { BrakeError(.invalidCharter, message) }
         guard !federation.isEmpty else { throw fail("the federation id is empty") }
@@ -33,6 +35,8 @@ extension Charter {
         }
 
         var nodeIDs = Set<String>()
+        var pinOwners: [String: String] = [:]
+        var checkpointKeyOwners: [PublicKey: String] = [:]
         for node in nodes {
             guard Bytes.isIdentifier(node.id) else {
                 throw fail("node id \"\(node.id)\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")
@@ -41,7 +45,20 @@ extension Charter {
             guard Bytes.isIdentifier(node.party), partyIDs.contains(node.party) else {
                 throw fail("node \"\(node.id)\" belongs to unknown party \"\(node.party)\"")
             }
-            guard !node.address.isEmpty else { throw fail("node \"\(node.id)\" has no address") }
+            try node.validateEntry()
+            // Two nodes behind one TLS key could each claim to be the other.
+            if let owner = pinOwners[node.tlsPin] {
+                throw fail("node \"\(node.id)\" has the same TLS pin as node \"\(owner)\"")
+            }
+            pinOwners[node.tlsPin] = node.id
+            if let owner = checkpointKeyOwners[node.checkpointKey] {
+                throw fail("node \"\(node.id)\" has the same checkpoint key as node \"\(owner)\"")
+            }
+            checkpointKeyOwners[node.checkpointKey] = node.id
+            // A cosignature must never double as a party's signature on a declaration.
+            if let owner = keyOwners[node.checkpointKey] {
+                throw fail("node \"\(node.id)\" uses the signing key of party \"\(owner)\" as its checkpoint key")
+            }
         }
 
         for (name, rule) in [("trigger", trigger), ("lift", lift), ("amend", amend)] {

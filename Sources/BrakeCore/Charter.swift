@@ -7,7 +7,7 @@
 /// ```json
 /// {"federation":"brake-dev",
 ///  "parties":[{"id":"lab-a","name":"Lab A","class":"lab","keys":["<b64 ed25519 pub>"]}],
-///  "nodes":[{"id":"node-1","party":"lab-a","address":"127.0.0.1:7401","tlsKey":"","checkpointKey":""}],
+///  "nodes":[{"id":"node-1","party":"lab-a","address":"127.0.0.1:7401","tlsPin":"<64 hex>","checkpointKey":"<b64>"}],
 ///  "policies":{"trigger":{"clauses":[{"atLeast":2,"class":"any"}]},"lift":{…},"amend":{…}},
 ///  "motionLifetimeSeconds":604800,"attestationIntervalSeconds":86400,"pauseSunsetSeconds":null}
 /// ```

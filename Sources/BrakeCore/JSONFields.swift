@@ -3,7 +3,7 @@
 /// Each accessor marks its field as used; `finish()` then rejects any field nobody asked for, so an
 /// unknown field in a signed payload is an error rather than silently ignored data. Errors carry the
 /// code of the caller's domain (`malformed_json` for declarations, `invalid_charter` for a charter…).
-/// Field names are matched by their UTF-8 bytes (`JSONKey`): `"tls\u212Aey"` is not `tlsKey`.
+/// Field names are matched by their UTF-8 bytes (`JSONKey`): `"checkpoint\u212Aey"` is not `checkpointKey`.
 struct JSONFields {
     private let fields: [JSONKey: JSONValue]
     private let what: String

@@ -3,7 +3,8 @@ import Foundation
 
 /// An error reading or writing a file of the federation: a key file or a charter.
 public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable code: `file_unreadable`, `file_unwritable` or the BrakeCore code of a bad content.
+    /// A stable code: `file_unreadable`, `file_unwritable`, the BrakeCore code of a bad content, or
+    /// for node identities `identity_exists` and `invalid_node_identity` (see `NodeIdentity`).
     public let code: String
     /// A human message naming the file.
     public let message: String

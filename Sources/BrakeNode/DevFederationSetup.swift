@@ -4,13 +4,17 @@ import BrakeFiles
 import Foundation
 
 /// The throwaway federation of `braked --dev`: three parties (lab-a, lab-b, gov-a) and one node,
-/// with keys and charter written under the data directory so the CLI can sign with them.
+/// with keys, the node's identity (`identity/`) and charter written under the data directory so the
+/// CLI can sign with them.
 public enum DevFederationSetup {
     /// What `--dev` prepared.
     public struct Layout: Sendable {
         public var configuration: NodeConfiguration
         public var charterPath: String
         public var keyPaths: [(party: String, path: String)]
+        /// The node's identity directory (`NodeIdentity`: TLS key and certificate, checkpoint key),
+        /// whose pins the dev charter holds.
+        public var identityDirectory: String
     }
 
     /// Prepares (or reuses, on restart) the dev federation in `dataDirectory`.
@@ -21,9 +25,15 @@ public enum DevFederationSetup {
         let charterPath = (dataDirectory as NSString).appendingPathComponent("charter.dsse.json")
         let parties = ["lab-a", "lab-b", "gov-a"]
         let keyPaths = parties.map { (party: $0, path: (keysDir as NSString).appendingPathComponent("\($0).key")) }
+        let identityDirectory = (dataDirectory as NSString).appendingPathComponent("identity")
         if !fm.fileExists(atPath: charterPath) {
             try fm.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let made = try DevFederation.make(seeds: seeds(), nodeAddress: "127.0.0.1:7401")
+            let identity = try NodeIdentity.create(
+                directory: identityDirectory, id: "node-1", party: "lab-a", address: "127.0.0.1:7401")
+            let made = try DevFederation.make(
+                seeds: seeds(), nodeAddress: identity.entry.address,
+                tlsPin: identity.tlsPin, checkpointKey: identity.entry.checkpointKey
+            )
             for (party, key) in made.keys {
                 let path = (keysDir as NSString).appendingPathComponent("\(party).key")
                 try KeyFiles.write(KeyFile.privateFile(party: party, key: key), to: path)
@@ -31,7 +41,8 @@ public enum DevFederationSetup {
             try FileBytes.create(charterPath, bytes: made.envelope.jsonBytes() + Array("\n".utf8), mode: 0o644)
         }
         let configuration = NodeConfiguration(dataDirectory: dataDirectory, charterPath: charterPath, nodeID: "node-1")
-        return Layout(configuration: configuration, charterPath: charterPath, keyPaths: keyPaths)
+        return Layout(
+            configuration: configuration, charterPath: charterPath, keyPaths: keyPaths, identityDirectory: identityDirectory)
     }
 
     /// Fresh random seeds for the three dev parties, from the system's generator.

@@ -33,8 +33,14 @@ public struct SimFederation: Sendable {
             charterParties.append(Party(id: spec.id, name: spec.name, partyClass: spec.partyClass, keys: [key.publicKey]))
         }
         let count = max(nodes, 1)
-        let nodeInfos = (1...count).map { n in
-            NodeInfo(id: "node-\(n)", party: parties[(n - 1) % parties.count].id, address: "10.0.0.\(n):7401")
+        var nodeInfos: [NodeInfo] = []
+        for n in 1...count {
+            // No TLS in the simulation: a fixed pin and checkpoint key per node keep the charter valid.
+            nodeInfos.append(NodeInfo(
+                id: "node-\(n)", party: parties[(n - 1) % parties.count].id, address: "10.0.0.\(n):7401",
+                tlsPin: sha256Hex(Array("brake-sim tls key of node-\(n)".utf8)),
+                checkpointKey: try SigningKey(seed: fixedSeed(UInt8(0x40 + n))).publicKey
+            ))
         }
         let draft = Charter(
             federation: "brake-sim",

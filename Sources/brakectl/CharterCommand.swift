@@ -18,8 +18,10 @@ struct CharterCommand: AsyncParsableCommand {
             discussion: """
                 Example: brakectl charter init --federation acme-pact \\
                   --party "lab-a:Lab A:lab:keys/lab-a.key.pub" --party "gov-a:Gov A:government:keys/gov-a.key.pub" \\
-                  --node "node-1:lab-a:10.0.0.1:7401" --trigger 2:any --lift 2:any,1:government --amend 2:any \\
+                  --node-file node-1/node.pub.json --trigger 2:any --lift 2:any,1:government --amend 2:any \\
                   --out charter.dsse.json
+                Each node's operator first runs `brakectl node init --dir DIR --id ID --party P --address HOST:PORT` \
+                on the node's machine and hands over DIR/node.pub.json, which carries the pins of its keys.
                 Then every party runs `brakectl charter sign charter.dsse.json --key ...`.
                 """
         )
@@ -28,8 +30,12 @@ struct CharterCommand: AsyncParsableCommand {
         var federation: String
         @Option(name: .long, help: "ID:NAME:CLASS:PUBLIC-KEY-FILE, class lab, government or observer. Repeat per party; a party with several keys lists several files separated by commas.")
         var party: [String]
-        @Option(name: .long, help: "ID:PARTY:HOST:PORT. Repeat per node.")
-        var node: [String]
+        @Option(name: .customLong("node-file"), help: "A node's public entry, node.pub.json from `brakectl node init`. Repeat per node.")
+        var nodeFile: [String] = []
+        // The old `--node ID:PARTY:HOST:PORT` cannot carry the pins a node entry needs; it stays only
+        // to say what replaced it.
+        @Option(name: .long, help: .hidden)
+        var node: [String] = []
         @Option(name: .long, help: "Trigger policy: K:CLASS clauses joined by commas, e.g. 2:any,1:government.")
         var trigger: String
         @Option(name: .long, help: "Lift policy, same form.")
@@ -47,8 +53,15 @@ struct CharterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
+                if let old = node.first {
+                    throw CLIError(.usage, """
+                        --node \(old): a node entry needs the pins of the node's TLS key and checkpoint key, \
+                        which --node cannot carry; run `brakectl node init --dir DIR --id ID --party P --address HOST:PORT` \
+                        for the node and pass --node-file DIR/node.pub.json instead
+                        """)
+                }
                 let payload = try CharterDraft(
-                    federation: federation, parties: party, nodes: node, trigger: trigger, lift: lift, amend: amend,
+                    federation: federation, parties: party, nodeFiles: nodeFile, trigger: trigger, lift: lift, amend: amend,
                     motionLifetime: motionLifetime, attestationInterval: attestationInterval, sunset: sunset
                 ).payload()
                 let charter: Charter
@@ -117,7 +130,9 @@ struct CharterCommand: AsyncParsableCommand {
                     print("valid charter \(charter.id)")
                     print("federation: \(charter.federation)")
                     for party in charter.parties { print("party \(party.id) (\(party.partyClass.rawValue)): \(party.name), \(party.keys.count) key(s)") }
-                    for node in charter.nodes { print("node \(node.id) of \(node.party) at \(node.address)") }
+                    for node in charter.nodes {
+                        print("node \(node.id) of \(node.party) at \(node.address), tls pin \(node.tlsPin), checkpoint key \(node.checkpointKey.base64)")
+                    }
                     print("trigger: \(charter.trigger.summary)")
                     print("lift:    \(charter.lift.summary)")
                     print("amend:   \(charter.amend.summary)")

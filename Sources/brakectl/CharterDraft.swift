@@ -6,7 +6,8 @@ import Foundation
 struct CharterDraft {
     var federation: String
     var parties: [String]
-    var nodes: [String]
+    /// Paths of node entry files (`node.pub.json`, made by `brakectl node init`).
+    var nodeFiles: [String]
     var trigger: String
     var lift: String
     var amend: String
@@ -29,10 +30,15 @@ struct CharterDraft {
             partyObjects.append(["id": parts[0], "name": parts[1], "class": parts[2], "keys": keys])
         }
         var nodeObjects: [[String: Any]] = []
-        for text in nodes {
-            let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 3 else { throw CLIError(.usage, "--node \(text): expected ID:PARTY:HOST:PORT") }
-            nodeObjects.append(["id": parts[0], "party": parts[1], "address": parts[2], "tlsKey": "", "checkpointKey": ""])
+        for path in nodeFiles {
+            let node: NodeInfo
+            do throws(FileError) { node = try NodeIdentity.readEntry(at: path) } catch {
+                throw CLIError(error.code == "file_unreadable" ? .file : .refused, error.message, code: error.code)
+            }
+            nodeObjects.append([
+                "id": node.id, "party": node.party, "address": node.address,
+                "tlsPin": node.tlsPin, "checkpointKey": node.checkpointKey.base64,
+            ])
         }
         let object: [String: Any] = [
             "federation": federation,

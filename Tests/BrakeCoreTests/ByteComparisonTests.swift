@@ -21,11 +21,11 @@ struct ByteComparisonTests {
         #expect(brakeError { () throws(BrakeError) in try JSONValue.parse(utf8(#"{"\u212a":1,"\#(Self.kelvin)":2}"#), what: "t") }?.code == .malformedJSON)
     }
 
-    /// A node whose field is spelled with a KELVIN SIGN has no `tlsKey` field, and an unknown one.
-    @Test(arguments: ["tls\u{212A}ey", #"tls\u212aey"#])
+    /// A node whose field is spelled with a KELVIN SIGN has no `checkpointKey` field, and an unknown one.
+    @Test(arguments: ["checkpoint\u{212A}ey", #"checkpoint\u212aey"#])
     func lookalikeFieldNameIsNotTheField(spelling: String) {
         let text = String(decoding: dev.charter.payloadBytes(), as: UTF8.self)
-            .replacingOccurrences(of: #""tlsKey""#, with: "\"\(spelling)\"")
+            .replacingOccurrences(of: #""checkpointKey""#, with: "\"\(spelling)\"")
         let error = brakeError { () throws(BrakeError) in try Charter.parse(payload: utf8(text)) }
         #expect(error?.code == .invalidCharter)
         #expect(error?.message.contains("unknown field") == true, "\(String(describing: error))")
@@ -34,7 +34,7 @@ struct ByteComparisonTests {
     /// Both spellings at once: not a duplicate key, but an unknown field.
     @Test func lookalikeFieldNextToTheRealOneIsUnknown() {
         let text = String(decoding: dev.charter.payloadBytes(), as: UTF8.self)
-            .replacingOccurrences(of: #""tlsKey":"""#, with: #""tlsKey":"","tls\#(Self.kelvin)ey":"""#)
+            .replacingOccurrences(of: #""checkpointKey":"#, with: #""checkpoint\#(Self.kelvin)ey":"","checkpointKey":"#)
         let error = brakeError { () throws(BrakeError) in try Charter.parse(payload: utf8(text)) }
         #expect(error?.code == .invalidCharter)
         #expect(error?.message.contains("unknown field") == true, "\(String(describing: error))")
@@ -63,7 +63,10 @@ struct ByteComparisonTests {
     func idsThatAreAllowed(id: String) throws {
         var c = dev.charter
         c.parties[1].id = id
-        c.nodes.append(NodeInfo(id: id, party: id, address: "127.0.0.1:7402"))
+        c.nodes.append(NodeInfo(
+            id: id, party: id, address: "127.0.0.1:7402", tlsPin: sha256Hex(utf8("tls key of \(id)")),
+            checkpointKey: try SigningKey(seed: seed(5)).publicKey
+        ))
         try c.validate()
     }
 

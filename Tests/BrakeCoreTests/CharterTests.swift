@@ -2,8 +2,17 @@ import BrakeCore
 import Foundation
 import Testing
 
-/// The development federation used across the tests: seeds 1, 2, 3 for lab-a, lab-b, gov-a.
-let dev = try! DevFederation.make(seeds: [seed(1), seed(2), seed(3)], nodeAddress: "127.0.0.1:7401")
+/// The TLS pin of the dev node in the tests: SHA-256 of the ASCII bytes `tls key of node-1`.
+let devNodePin = sha256Hex(utf8("tls key of node-1"))
+/// The dev node's checkpoint key in the tests: the Ed25519 key of seed 32 × `0x04`.
+let devCheckpointKey = try! SigningKey(seed: seed(4)).publicKey
+
+/// The development federation used across the tests: seeds 1, 2, 3 for lab-a, lab-b, gov-a; node-1
+/// with `devNodePin` and `devCheckpointKey`.
+let dev = try! DevFederation.make(
+    seeds: [seed(1), seed(2), seed(3)], nodeAddress: "127.0.0.1:7401",
+    tlsPin: devNodePin, checkpointKey: devCheckpointKey
+)
 
 /// The signing key of a dev party.
 func devKey(_ party: String) -> SigningKey {
@@ -20,13 +29,16 @@ struct CharterTests {
         #expect(charter.trigger.summary == "at least 2 parties of any class")
         #expect(charter.party(owning: devKey("gov-a").publicKey)?.id == "gov-a")
         #expect(charter.id.count == 64)
+        // The worked example of Specs/registry.md 15.1.
+        #expect(charter.id == "85eb158a8d17a648190dc8e055ab2444181d93cfca981e556188eaec26c3d54d")
+        #expect(charter.payloadBytes().count == 844)
         // The payload is canonical: parsing and re-encoding gives the same bytes.
         #expect(try Charter.parse(payload: dev.envelope.payload).payloadBytes() == dev.envelope.payload)
     }
 
     @Test func payloadFormat() throws {
         let text = String(decoding: dev.charter.payloadBytes(), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"attestationIntervalSeconds":86400,"federation":"brake-dev","motionLifetimeSeconds":604800,"nodes":[{"address":"127.0.0.1:7401","checkpointKey":"","id":"node-1","party":"lab-a","tlsKey":""}],"parties":[{"class":"lab","id":"lab-a","keys":[""#))
+        #expect(text.hasPrefix(#"{"attestationIntervalSeconds":86400,"federation":"brake-dev","motionLifetimeSeconds":604800,"nodes":[{"address":"127.0.0.1:7401","checkpointKey":"\#(devCheckpointKey.base64)","id":"node-1","party":"lab-a","tlsPin":"\#(devNodePin)"}],"parties":[{"class":"lab","id":"lab-a","keys":[""#))
         #expect(text.contains(#""pauseSunsetSeconds":null,"policies":{"amend":{"clauses":[{"atLeast":3,"class":"any"}]},"lift":{"clauses":[{"atLeast":2,"class":"any"},{"atLeast":1,"class":"government"}]}"#))
     }
 

@@ -52,13 +52,21 @@ final class LocalCluster: Sendable {
 
     init(snapshotInterval: UInt64 = 10_000) throws {
         self.snapshotInterval = snapshotInterval
-        let dev = try DevFederation.make(seeds: (1...3).map { Array(repeating: UInt8($0), count: 32) }, nodeAddress: "127.0.0.1:1")
+        // No TLS between in-process drivers: fixed pins and checkpoint keys keep the charter valid.
+        func node(_ n: UInt8, party: String) throws -> NodeInfo {
+            NodeInfo(
+                id: "node-\(n)", party: party, address: "127.0.0.1:\(n)",
+                tlsPin: sha256Hex(Array("tls key of node-\(n)".utf8)),
+                checkpointKey: try SigningKey(seed: Array(repeating: 0x10 + n, count: 32)).publicKey
+            )
+        }
+        let nodes = [try node(1, party: "lab-a"), try node(2, party: "lab-b"), try node(3, party: "gov-a")]
+        let dev = try DevFederation.make(
+            seeds: (1...3).map { Array(repeating: UInt8($0), count: 32) }, nodeAddress: nodes[0].address,
+            tlsPin: nodes[0].tlsPin, checkpointKey: nodes[0].checkpointKey
+        )
         var charter = dev.charter
-        charter.nodes = [
-            NodeInfo(id: "node-1", party: "lab-a", address: "127.0.0.1:1"),
-            NodeInfo(id: "node-2", party: "lab-b", address: "127.0.0.1:2"),
-            NodeInfo(id: "node-3", party: "gov-a", address: "127.0.0.1:3"),
-        ]
+        charter.nodes = nodes
         self.charter = charter
         self.keys = Dictionary(uniqueKeysWithValues: dev.keys.map { ($0.party, $0.key) })
         let base = NSTemporaryDirectory() + "brake-cluster-\(UUID().uuidString.prefix(8))"
