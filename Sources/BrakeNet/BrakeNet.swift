@@ -1,1 +1,0 @@
-// BrakeNet: the mutual-TLS peer transport (being built).

@@ -1,0 +1,127 @@
+import Foundation
+import BrakeCore
+import BrakeRaft
+import BrakeReplica
+
+// PeerMessage and its non-Raft bodies ⇄ their protobuf messages.
+extension WireCodec {
+    func wire(_ message: PeerMessage) throws(WireError) -> Brake_Peer_V1_PeerMessage {
+        var out = Brake_Peer_V1_PeerMessage()
+        out.from = message.from
+        out.to = message.to
+        switch message.body {
+        case .raft(let raft, let quorumAgeMillis):
+            guard raft.from == message.from, raft.to == message.to else {
+                throw WireError(
+                    .unencodable,
+                    "raft message \(raft.from)→\(raft.to) inside envelope \(message.from)→\(message.to)"
+                )
+            }
+            out.body = .raft(wire(raft, quorumAgeMillis: quorumAgeMillis))
+        case .submit(let requestID, let envelope, let timeoutMillis):
+            var submit = Brake_Peer_V1_Submit()
+            submit.requestID = requestID
+            submit.envelope = Data(envelope)
+            submit.timeoutMillis = timeoutMillis
+            out.body = .submit(submit)
+        case .submitAnswer(let requestID, let answer):
+            out.body = .submitAnswer(wire(answer, requestID: requestID))
+        case .snapshotChunk(let chunk):
+            var wireChunk = Brake_Peer_V1_SnapshotChunk()
+            wireChunk.term = chunk.term
+            wireChunk.metadata = wire(chunk.metadata)
+            wireChunk.totalBytes = chunk.totalBytes
+            wireChunk.offset = chunk.offset
+            wireChunk.data = Data(chunk.data)
+            out.body = .snapshotChunk(wireChunk)
+        case .snapshotStatus(let status):
+            var wireStatus = Brake_Peer_V1_SnapshotStatus()
+            wireStatus.index = status.index
+            wireStatus.term = status.term
+            wireStatus.received = status.received
+            switch status.state {
+            case .receiving: wireStatus.state = .receiving
+            case .installed: wireStatus.state = .installed
+            case .failed(let reason):
+                wireStatus.state = .failed
+                wireStatus.failureReason = reason
+            }
+            out.body = .snapshotStatus(wireStatus)
+        }
+        return out
+    }
+
+    func peerMessage(_ w: Brake_Peer_V1_PeerMessage) throws(WireError) -> PeerMessage {
+        let from = try nodeID(w.from, "message.from")
+        let to = try nodeID(w.to, "message.to")
+        let body: PeerMessage.Body
+        switch w.body {
+        case .raft(let raft):
+            let (message, quorumAge) = try raftMessage(raft, from: from, to: to)
+            body = .raft(message, quorumAgeMillis: quorumAge)
+        case .submit(let submit):
+            body = .submit(
+                requestID: submit.requestID,
+                envelope: [UInt8](submit.envelope),
+                timeoutMillis: submit.timeoutMillis
+            )
+        case .submitAnswer(let answer):
+            body = .submitAnswer(requestID: answer.requestID, answer: try submitAnswer(answer))
+        case .snapshotChunk(let chunk):
+            body = .snapshotChunk(try snapshotChunk(chunk))
+        case .snapshotStatus(let status):
+            body = .snapshotStatus(try snapshotStatus(status))
+        case nil:
+            if w.unknownFields.data.isEmpty {
+                throw WireError(.missingField, "message from \(from) has no body")
+            }
+            throw WireError(.unknownKind, "message from \(from) has a body kind this node does not know")
+        }
+        return PeerMessage(from: from, to: to, body: body)
+    }
+
+    private func snapshotChunk(_ w: Brake_Peer_V1_SnapshotChunk) throws(WireError) -> SnapshotChunk {
+        guard w.hasMetadata else { throw WireError(.missingField, "snapshot_chunk.metadata is absent") }
+        guard w.offset <= w.totalBytes, UInt64(w.data.count) <= w.totalBytes - w.offset else {
+            throw WireError(
+                .outOfRange,
+                "snapshot_chunk of \(w.data.count) bytes at offset \(w.offset) exceeds total_bytes \(w.totalBytes)"
+            )
+        }
+        return SnapshotChunk(
+            term: w.term,
+            metadata: try snapshotMetadata(w.metadata, "snapshot_chunk.metadata"),
+            totalBytes: w.totalBytes,
+            offset: w.offset,
+            data: [UInt8](w.data)
+        )
+    }
+
+    private func snapshotStatus(_ w: Brake_Peer_V1_SnapshotStatus) throws(WireError) -> SnapshotStatus {
+        let state: SnapshotStatus.State
+        switch w.state {
+        case .receiving: state = .receiving
+        case .installed: state = .installed
+        case .failed: state = .failed(reason: try text(w.failureReason, "snapshot_status.failure_reason"))
+        case .unspecified, .UNRECOGNIZED:
+            throw WireError(.outOfRange, "snapshot_status.state \(w.state.rawValue) is not a known state")
+        }
+        return SnapshotStatus(index: w.index, term: w.term, received: w.received, state: state)
+    }
+
+    func wire(_ metadata: SnapshotMetadata) -> Brake_Peer_V1_SnapshotMetadata {
+        var out = Brake_Peer_V1_SnapshotMetadata()
+        out.index = metadata.index
+        out.term = metadata.term
+        out.voters = metadata.voters
+        return out
+    }
+
+    func snapshotMetadata(_ w: Brake_Peer_V1_SnapshotMetadata, _ field: String) throws(WireError) -> SnapshotMetadata {
+        var voters: [NodeID] = []
+        for voter in try bounded(w.voters, limits.maxVoters, "\(field).voters") {
+            voters.append(try nodeID(voter, "\(field).voters"))
+        }
+        return SnapshotMetadata(index: w.index, term: w.term, voters: voters)
+    }
+}
