@@ -30,18 +30,33 @@ public struct BrakeDaemon: Sendable {
     public func run() async throws {
         let charter = try Self.loadCharter(path: configuration.charterPath)
         let store = try BrakeStore(directory: configuration.dataDirectory)
-        let driver = try NodeDriver(
-            configuration: configuration,
-            charter: charter,
-            store: store,
-            logger: logger
-        )
+        let links = charter.nodes.count > 1 ? try PeerLinks.make(configuration: configuration, charter: charter, logger: logger) : nil
+        let driver: NodeDriver
+        do {
+            driver = try NodeDriver(
+                configuration: configuration,
+                charter: charter,
+                store: store,
+                transport: links ?? NoPeers(),
+                logger: logger
+            )
+        } catch {
+            store.close()
+            throw error
+        }
         await driver.start()
+        var peerServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let links {
+            let port = try await links.network.start()
+            logger.info("peer listener on port \(port); \(charter.nodes.count - 1) peers")
+            metrics.peerStats = { links.network.stats }
+            peerServices.append(.init(service: PeerEventPump(network: links.network, driver: driver)))
+        }
         let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger)
         let ticker = RaftTicker(driver: driver, tickMillis: configuration.tickMillis)
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: peerServices + [
                     .init(service: ticker),
                     .init(service: api.application()),
                     // Listed last, so it is the first to hear of a shutdown: it ends the event
@@ -55,9 +70,11 @@ public struct BrakeDaemon: Sendable {
         do {
             try await group.run()
         } catch {
+            await links?.network.shutdown()
             await driver.shutdown()
             throw error
         }
+        await links?.network.shutdown()
         await driver.shutdown()
         try? FileManager.default.removeItem(atPath: configuration.socketPath)
     }

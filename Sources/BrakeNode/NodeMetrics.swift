@@ -1,3 +1,4 @@
+import BrakeNet
 import Prometheus
 import Synchronization
 
@@ -12,6 +13,13 @@ public final class NodeMetrics: Sendable {
     let isLeader: Gauge
     let pausesInForce: Gauge
     let openMotions: Gauge
+    let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
+
+    /// Where the peer transport's counters come from (set once the transport runs).
+    var peerStats: (@Sendable () -> PeerNetworkStats)? {
+        get { peerStatsSource.withLock { $0 } }
+        set { peerStatsSource.withLock { $0 = newValue } }
+    }
 
     /// Creates the metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -47,5 +55,21 @@ public final class NodeMetrics: Sendable {
         isLeader.set(status.role == "leader" ? 1.0 : 0.0 as Double)
         pausesInForce.set(Double(status.pausesInForce) as Double)
         openMotions.set(Double(status.openMotions) as Double)
+        guard let stats = peerStats?() else { return }
+        let gauges: [(String, String, Double)] = [
+            ("brake_peer_connections_in", "Open inbound peer connections", Double(stats.connectionsIn)),
+            ("brake_peer_connections_out", "Open outbound peer connections", Double(stats.connectionsOut)),
+            ("brake_peer_bytes_in_total", "Frame bytes received from peers", Double(stats.bytesIn)),
+            ("brake_peer_bytes_out_total", "Frame bytes sent to peers", Double(stats.bytesOut)),
+            ("brake_peer_frames_in_total", "Frames received from peers", Double(stats.framesIn)),
+            ("brake_peer_frames_out_total", "Frames sent to peers", Double(stats.framesOut)),
+            ("brake_peer_refused_handshakes_total", "Peer connections refused: wrong pin, wrong hello, timeout", Double(stats.refusedHandshakes)),
+            ("brake_peer_dropped_frames_total", "Peer frames dropped: oversized, undecodable, unknown kind", Double(stats.droppedFrames)),
+            ("brake_peer_sender_mismatches_total", "Peer messages dropped because they claimed another sender", Double(stats.senderMismatches)),
+            ("brake_peer_outbox_drops_total", "Messages dropped because a peer's outbox was full", Double(stats.outboxDrops)),
+        ]
+        for (name, help, value) in gauges {
+            registry.makeGauge(descriptor: Self.name(name, help)).set(value)
+        }
     }
 }

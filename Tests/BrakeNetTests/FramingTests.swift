@@ -57,7 +57,7 @@ struct InboundFixture {
 /// A heartbeat from `from` to `to`.
 func heartbeat(from: NodeID, to: NodeID, context: UInt64 = 1) -> PeerMessage {
     let raft = RaftMessage(from: from, to: to, term: 2, kind: .heartbeat(commit: 0, context: context))
-    return PeerMessage(from: from, to: to, body: .raft(raft, quorumAgeMillis: 10))
+    return PeerMessage(from: from, to: to, body: .raft(raft))
 }
 
 /// The events buffered so far, without waiting.

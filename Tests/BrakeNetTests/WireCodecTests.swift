@@ -24,7 +24,7 @@ struct WireCodecTests {
     @Test("a Raft message whose sender differs from the envelope's is not encoded")
     func inconsistentRaft() {
         let raft = RaftMessage(from: "c", to: "b", term: 1, kind: .timeoutNow)
-        let message = PeerMessage(from: "a", to: "b", body: .raft(raft, quorumAgeMillis: nil))
+        let message = PeerMessage(from: "a", to: "b", body: .raft(raft))
         #expect(codeOf { try codec.encode(message) } == .unencodable)
     }
 
@@ -78,7 +78,7 @@ struct WireCodecTests {
         let append = RaftMessage.Kind.append(prevIndex: 0, prevTerm: 0, entries: entries, commit: 0)
         let message = PeerMessage(
             from: "a", to: "b",
-            body: .raft(RaftMessage(from: "a", to: "b", term: 1, kind: append), quorumAgeMillis: nil)
+            body: .raft(RaftMessage(from: "a", to: "b", term: 1, kind: append))
         )
         let bytes = try small.encode(message)
         #expect(codeOf { try small.decode(bytes) } == .tooLong)
@@ -123,9 +123,9 @@ struct WireCodecTests {
 
 /// One message of every kind the wire carries, each field set to something non-default.
 let everyMessageKind: [PeerMessage] = {
-    func raft(_ kind: RaftMessage.Kind, quorumAge: UInt64? = nil) -> PeerMessage {
+    func raft(_ kind: RaftMessage.Kind) -> PeerMessage {
         let message = RaftMessage(from: "a", to: "b", term: 7, kind: kind)
-        return PeerMessage(from: "a", to: "b", body: .raft(message, quorumAgeMillis: quorumAge))
+        return PeerMessage(from: "a", to: "b", body: .raft(message))
     }
     func answer(_ a: SubmitAnswer) -> PeerMessage {
         PeerMessage(from: "a", to: "b", body: .submitAnswer(requestID: 99, answer: a))
@@ -144,11 +144,11 @@ let everyMessageKind: [PeerMessage] = {
         raft(.preVoteResponse(granted: true)),
         raft(.vote(lastIndex: 10, lastTerm: 6, transfer: true)),
         raft(.voteResponse(granted: false)),
-        raft(.append(prevIndex: 10, prevTerm: 6, entries: entries, commit: 10), quorumAge: 120),
-        raft(.append(prevIndex: 12, prevTerm: 7, entries: [], commit: 12), quorumAge: 0),
+        raft(.append(prevIndex: 10, prevTerm: 6, entries: entries, commit: 10)),
+        raft(.append(prevIndex: 12, prevTerm: 7, entries: [], commit: 12)),
         raft(.appendAccepted(matchIndex: 12)),
         raft(.appendRejected(rejectedIndex: 12, conflictIndex: 9, conflictTerm: 5)),
-        raft(.heartbeat(commit: 12, context: 3), quorumAge: 15),
+        raft(.heartbeat(commit: 12, context: 3)),
         raft(.heartbeatResponse(context: 3)),
         raft(.snapshot(Snapshot(metadata: metadata, data: [1, 2, 3]))),
         raft(.timeoutNow),
@@ -163,6 +163,9 @@ let everyMessageKind: [PeerMessage] = {
         answer(.refused(.registry(BrakeError(.badSignature, "signature of lab-1 does not verify")))),
         answer(.refused(.node(NodeError(.notLeader, "no leader known")))),
         PeerMessage(from: "a", to: "b", body: .snapshotChunk(chunk)),
+        PeerMessage(from: "b", to: "a", body: .freshnessProbe(sentAt: 123_456)),
+        PeerMessage(from: "a", to: "b", body: .freshnessEcho(sentAt: -5, quorumAgeMillis: 40, commitIndex: 12)),
+        PeerMessage(from: "a", to: "b", body: .freshnessEcho(sentAt: 9, quorumAgeMillis: nil, commitIndex: 0)),
         PeerMessage(from: "b", to: "a", body: .snapshotStatus(SnapshotStatus(index: 40, term: 6, received: 4, state: .receiving))),
         PeerMessage(from: "b", to: "a", body: .snapshotStatus(SnapshotStatus(index: 40, term: 6, received: 10, state: .installed))),
         PeerMessage(

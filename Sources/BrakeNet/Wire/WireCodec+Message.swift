@@ -10,14 +10,24 @@ extension WireCodec {
         out.from = message.from
         out.to = message.to
         switch message.body {
-        case .raft(let raft, let quorumAgeMillis):
+        case .raft(let raft):
             guard raft.from == message.from, raft.to == message.to else {
                 throw WireError(
                     .unencodable,
                     "raft message \(raft.from)→\(raft.to) inside envelope \(message.from)→\(message.to)"
                 )
             }
-            out.body = .raft(wire(raft, quorumAgeMillis: quorumAgeMillis))
+            out.body = .raft(wire(raft))
+        case .freshnessProbe(let sentAt):
+            var probe = Brake_Peer_V1_FreshnessProbe()
+            probe.sentAt = sentAt
+            out.body = .freshnessProbe(probe)
+        case .freshnessEcho(let sentAt, let quorumAgeMillis, let commitIndex):
+            var echo = Brake_Peer_V1_FreshnessEcho()
+            echo.sentAt = sentAt
+            if let quorumAgeMillis { echo.quorumAgeMillis = quorumAgeMillis }
+            echo.commitIndex = commitIndex
+            out.body = .freshnessEcho(echo)
         case .submit(let requestID, let envelope, let timeoutMillis):
             var submit = Brake_Peer_V1_Submit()
             submit.requestID = requestID
@@ -57,8 +67,13 @@ extension WireCodec {
         let body: PeerMessage.Body
         switch w.body {
         case .raft(let raft):
-            let (message, quorumAge) = try raftMessage(raft, from: from, to: to)
-            body = .raft(message, quorumAgeMillis: quorumAge)
+            body = .raft(try raftMessage(raft, from: from, to: to))
+        case .freshnessProbe(let probe):
+            body = .freshnessProbe(sentAt: probe.sentAt)
+        case .freshnessEcho(let echo):
+            body = .freshnessEcho(
+                sentAt: echo.sentAt, quorumAgeMillis: echo.hasQuorumAgeMillis ? echo.quorumAgeMillis : nil,
+                commitIndex: echo.commitIndex)
         case .submit(let submit):
             body = .submit(
                 requestID: submit.requestID,

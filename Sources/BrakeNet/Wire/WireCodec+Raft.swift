@@ -4,10 +4,9 @@ import Foundation
 // RaftMessage ⇄ its protobuf message. The sender and receiver travel once, in the enclosing
 // PeerMessage; the codec refuses to encode a Raft message whose own differ from them.
 extension WireCodec {
-    func wire(_ m: RaftMessage, quorumAgeMillis: UInt64?) -> Brake_Peer_V1_RaftMessage {
+    func wire(_ m: RaftMessage) -> Brake_Peer_V1_RaftMessage {
         var out = Brake_Peer_V1_RaftMessage()
         out.term = m.term
-        if let quorumAgeMillis { out.quorumAgeMillis = quorumAgeMillis }
         switch m.kind {
         case .preVote(let lastIndex, let lastTerm):
             out.kind = .preVote(voteRequest(lastIndex, lastTerm, transfer: false))
@@ -73,7 +72,7 @@ extension WireCodec {
         _ w: Brake_Peer_V1_RaftMessage,
         from: NodeID,
         to: NodeID
-    ) throws(WireError) -> (RaftMessage, quorumAgeMillis: UInt64?) {
+    ) throws(WireError) -> RaftMessage {
         let kind: RaftMessage.Kind
         switch w.kind {
         case .preVote(let v):
@@ -102,7 +101,7 @@ extension WireCodec {
             throw absent(w.unknownFields.data.isEmpty, "raft.kind")
         }
         let message = RaftMessage(from: from, to: to, term: w.term, kind: kind)
-        return (message, w.hasQuorumAgeMillis ? w.quorumAgeMillis : nil)
+        return message
     }
 
     /// The entries of an append: bounded in number and contiguous from `prev_index + 1`, as

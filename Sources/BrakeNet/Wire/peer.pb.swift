@@ -163,6 +163,24 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     set {body = .snapshotStatus(newValue)}
   }
 
+  /// A follower asks its leader to confirm it still leads with a quorum behind it.
+  var freshnessProbe: Brake_Peer_V1_FreshnessProbe {
+    get {
+      if case .freshnessProbe(let v)? = body {return v}
+      return Brake_Peer_V1_FreshnessProbe()
+    }
+    set {body = .freshnessProbe(newValue)}
+  }
+
+  /// The leader's answer to a probe.
+  var freshnessEcho: Brake_Peer_V1_FreshnessEcho {
+    get {
+      if case .freshnessEcho(let v)? = body {return v}
+      return Brake_Peer_V1_FreshnessEcho()
+    }
+    set {body = .freshnessEcho(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -176,6 +194,10 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     case snapshotChunk(Brake_Peer_V1_SnapshotChunk)
     /// The follower's report on a snapshot transfer.
     case snapshotStatus(Brake_Peer_V1_SnapshotStatus)
+    /// A follower asks its leader to confirm it still leads with a quorum behind it.
+    case freshnessProbe(Brake_Peer_V1_FreshnessProbe)
+    /// The leader's answer to a probe.
+    case freshnessEcho(Brake_Peer_V1_FreshnessEcho)
 
   }
 
@@ -191,17 +213,6 @@ nonisolated struct Brake_Peer_V1_RaftMessage: Sendable {
   /// The sender's term (for a pre-vote and a granted pre-vote response, the term the
   /// pre-candidate would campaign in).
   var term: UInt64 = 0
-
-  /// Set by a leader: how many milliseconds ago it last heard from a quorum, so a follower can
-  /// tell whether the leader it hears still has a quorum behind it (freshness of `check`).
-  var quorumAgeMillis: UInt64 {
-    get {_quorumAgeMillis ?? 0}
-    set {_quorumAgeMillis = newValue}
-  }
-  /// Returns true if `quorumAgeMillis` has been explicitly set.
-  var hasQuorumAgeMillis: Bool {self._quorumAgeMillis != nil}
-  /// Clears the value of `quorumAgeMillis`. Subsequent reads from it will return its default value.
-  mutating func clearQuorumAgeMillis() {self._quorumAgeMillis = nil}
 
   var kind: Brake_Peer_V1_RaftMessage.OneOf_Kind? = nil
 
@@ -357,8 +368,6 @@ nonisolated struct Brake_Peer_V1_RaftMessage: Sendable {
   }
 
   init() {}
-
-  fileprivate var _quorumAgeMillis: UInt64? = nil
 }
 
 /// A vote or pre-vote request: the candidate's last log position.
@@ -562,6 +571,50 @@ nonisolated struct Brake_Peer_V1_ReadIndexResponse: Sendable {
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
+}
+
+/// A follower asks its leader for a freshness echo. `sent_at` is the follower's monotonic clock in
+/// milliseconds (only differences mean anything); the leader echoes it unchanged.
+nonisolated struct Brake_Peer_V1_FreshnessProbe: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var sentAt: Int64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// The leader's answer to a FreshnessProbe: the echoed `sent_at`; how many milliseconds before
+/// answering the leader last had a quorum's acknowledgement (absent: it has no quorum); its commit
+/// index then. The follower counts itself fresh as of `sent_at - quorum_age_millis` (its own clock)
+/// once it has applied through `commit_index`, so an answer that sat in a buffer while the
+/// follower was stopped cannot make it look fresh.
+nonisolated struct Brake_Peer_V1_FreshnessEcho: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var sentAt: Int64 = 0
+
+  var quorumAgeMillis: UInt64 {
+    get {_quorumAgeMillis ?? 0}
+    set {_quorumAgeMillis = newValue}
+  }
+  /// Returns true if `quorumAgeMillis` has been explicitly set.
+  var hasQuorumAgeMillis: Bool {self._quorumAgeMillis != nil}
+  /// Clears the value of `quorumAgeMillis`. Subsequent reads from it will return its default value.
+  mutating func clearQuorumAgeMillis() {self._quorumAgeMillis = nil}
+
+  var commitIndex: UInt64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _quorumAgeMillis: UInt64? = nil
 }
 
 /// A follower hands a client's declaration to the leader. The leader answers with a SubmitAnswer
@@ -1018,7 +1071,7 @@ nonisolated extension Brake_Peer_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".PeerMessage"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{c}\u{14}\u{14}")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{3}freshness_probe\0\u{3}freshness_echo\0\u{c}\u{14}\u{14}")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1093,6 +1146,32 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
           self.body = .snapshotStatus(v)
         }
       }()
+      case 15: try {
+        var v: Brake_Peer_V1_FreshnessProbe?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .freshnessProbe(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .freshnessProbe(v)
+        }
+      }()
+      case 16: try {
+        var v: Brake_Peer_V1_FreshnessEcho?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .freshnessEcho(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .freshnessEcho(v)
+        }
+      }()
       default: break
       }
     }
@@ -1130,6 +1209,14 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
       guard case .snapshotStatus(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
     }()
+    case .freshnessProbe?: try {
+      guard case .freshnessProbe(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .freshnessEcho?: try {
+      guard case .freshnessEcho(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -1146,7 +1233,7 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Brake_Peer_V1_RaftMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".RaftMessage"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}term\0\u{3}quorum_age_millis\0\u{4}\u{8}pre_vote\0\u{3}pre_vote_response\0\u{1}vote\0\u{3}vote_response\0\u{1}append\0\u{3}append_accepted\0\u{3}append_rejected\0\u{1}heartbeat\0\u{3}heartbeat_response\0\u{1}snapshot\0\u{3}timeout_now\0\u{3}read_index\0\u{3}read_index_response\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}term\0\u{4}\u{9}pre_vote\0\u{3}pre_vote_response\0\u{1}vote\0\u{3}vote_response\0\u{1}append\0\u{3}append_accepted\0\u{3}append_rejected\0\u{1}heartbeat\0\u{3}heartbeat_response\0\u{1}snapshot\0\u{3}timeout_now\0\u{3}read_index\0\u{3}read_index_response\0\u{c}\u{2}\u{1}")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1155,7 +1242,6 @@ nonisolated extension Brake_Peer_V1_RaftMessage: SwiftProtobuf.Message, SwiftPro
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.term) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self._quorumAgeMillis) }()
       case 10: try {
         var v: Brake_Peer_V1_VoteRequest?
         var hadOneofValue = false
@@ -1338,9 +1424,6 @@ nonisolated extension Brake_Peer_V1_RaftMessage: SwiftProtobuf.Message, SwiftPro
     if self.term != 0 {
       try visitor.visitSingularUInt64Field(value: self.term, fieldNumber: 1)
     }
-    try { if let v = self._quorumAgeMillis {
-      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 2)
-    } }()
     switch self.kind {
     case .preVote?: try {
       guard case .preVote(let v)? = self.kind else { preconditionFailure() }
@@ -1401,7 +1484,6 @@ nonisolated extension Brake_Peer_V1_RaftMessage: SwiftProtobuf.Message, SwiftPro
 
   static func ==(lhs: Brake_Peer_V1_RaftMessage, rhs: Brake_Peer_V1_RaftMessage) -> Bool {
     if lhs.term != rhs.term {return false}
-    if lhs._quorumAgeMillis != rhs._quorumAgeMillis {return false}
     if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -1856,6 +1938,80 @@ nonisolated extension Brake_Peer_V1_ReadIndexResponse: SwiftProtobuf.Message, Sw
   static func ==(lhs: Brake_Peer_V1_ReadIndexResponse, rhs: Brake_Peer_V1_ReadIndexResponse) -> Bool {
     if lhs.requestID != rhs.requestID {return false}
     if lhs.index != rhs.index {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_FreshnessProbe: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".FreshnessProbe"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sent_at\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularSInt64Field(value: &self.sentAt) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sentAt != 0 {
+      try visitor.visitSingularSInt64Field(value: self.sentAt, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_FreshnessProbe, rhs: Brake_Peer_V1_FreshnessProbe) -> Bool {
+    if lhs.sentAt != rhs.sentAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_FreshnessEcho: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".FreshnessEcho"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sent_at\0\u{3}quorum_age_millis\0\u{3}commit_index\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularSInt64Field(value: &self.sentAt) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self._quorumAgeMillis) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.commitIndex) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.sentAt != 0 {
+      try visitor.visitSingularSInt64Field(value: self.sentAt, fieldNumber: 1)
+    }
+    try { if let v = self._quorumAgeMillis {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 2)
+    } }()
+    if self.commitIndex != 0 {
+      try visitor.visitSingularUInt64Field(value: self.commitIndex, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_FreshnessEcho, rhs: Brake_Peer_V1_FreshnessEcho) -> Bool {
+    if lhs.sentAt != rhs.sentAt {return false}
+    if lhs._quorumAgeMillis != rhs._quorumAgeMillis {return false}
+    if lhs.commitIndex != rhs.commitIndex {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
