@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "BrakeFilesTests", dependencies: ["BrakeFiles", "BrakeCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
-        .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeSim"], swiftSettings: strict),
         .testTarget(
             name: "BrakeNetTests",
             dependencies: [

@@ -64,18 +64,6 @@ extension BrakeStore {
         }
     }
 
-    /// Replaces every registry row with `rows` and sets the applied index, in one transaction: installing a
-    /// snapshot from the leader. Either the whole new state is stored or the old one stays.
-    public func replaceRegistry(rows: [(key: [UInt8], value: [UInt8])], appliedIndex: UInt64) throws(StoreError) {
-        for row in rows { try validate(key: row.key) }
-        let tables = self.tables
-        try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
-            try txn.clear(tables.registry)
-            for row in rows { try txn.put(tables.registry, row.key, row.value) }
-            try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(appliedIndex))
-        }
-    }
-
     static func appliedIndex(_ txn: TransactionHandle, _ tables: Tables) throws(StoreError) -> UInt64 {
         guard let bytes = try txn.get(tables.meta, MetaKey.appliedIndex) else { return 0 }
         return try StoreCodec.decodeIndex(bytes, what: "applied index")

@@ -1,4 +1,5 @@
 import Testing
+import BrakeRaft
 
 @testable import BrakeStore
 
@@ -70,24 +71,37 @@ struct RegistryTableTests {
         }
     }
 
-    @Test func replaceRegistryInstallsASnapshotWholesale() throws {
+    @Test func snapshotInstallReplacesLogAndRegistryInOneTransaction() throws {
         try withTemporaryDirectory { dir in
             let store = try BrakeStore(directory: dir)
+            try store.persist(hardState: HardState(term: 1, vote: nil, commit: 2), entries: [
+                Entry(term: 1, index: 1, data: []), Entry(term: 1, index: 2, data: bytes("two")),
+            ], snapshot: nil)
             try store.applyCommitted(index: 1, writes: [
                 RegistryWrite(key: bytes("old/1"), value: bytes("o")),
                 RegistryWrite(key: bytes("shared"), value: bytes("old")),
             ])
-            try store.replaceRegistry(rows: [(bytes("shared"), bytes("new")), (bytes("new/1"), bytes("n"))], appliedIndex: 40)
+            let snapshot = Snapshot(metadata: SnapshotMetadata(index: 40, term: 3, voters: ["a"]), data: bytes("registry"))
+            try store.persist(
+                hardState: HardState(term: 3, vote: nil, commit: 40), entries: [], snapshot: snapshot,
+                registry: (rows: [(bytes("shared"), bytes("new")), (bytes("new/1"), bytes("n"))], appliedIndex: 40))
             let rows = try store.registryRows()
             #expect(rows.map(\.key) == [bytes("new/1"), bytes("shared")])
             #expect(rows.map(\.value) == [bytes("n"), bytes("new")])
             #expect(try store.appliedIndex() == 40)
-            // A refused install (bad key) keeps the previous state whole.
+            let raft = try store.loadRaftState()
+            #expect(raft.snapshot?.metadata.index == 40)
+            #expect(raft.entries.isEmpty)
+            // A refused install (a bad row key) keeps the previous log, snapshot and registry whole.
+            let later = Snapshot(metadata: SnapshotMetadata(index: 50, term: 3, voters: ["a"]), data: bytes("later"))
             #expect(throws: StoreError.self) {
-                try store.replaceRegistry(rows: [(bytes("x"), bytes("x")), ([], bytes("bad"))], appliedIndex: 50)
+                try store.persist(
+                    hardState: nil, entries: [], snapshot: later,
+                    registry: (rows: [(bytes("x"), bytes("x")), ([], bytes("bad"))], appliedIndex: 50))
             }
             #expect(try store.registryRows().map(\.key) == [bytes("new/1"), bytes("shared")])
             #expect(try store.appliedIndex() == 40)
+            #expect(try store.loadRaftState().snapshot?.metadata.index == 40)
         }
     }
 
