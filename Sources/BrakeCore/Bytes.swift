@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 
 /// Small byte helpers shared by the codecs of this module: hex, base64 in both DSSE alphabets, SHA-256.
 enum Bytes {
@@ -43,7 +42,21 @@ enum Bytes {
 
     /// Standard base64 with padding: what Brake writes.
     static func base64(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i < bytes.count {
+            let n = min(3, bytes.count - i)
+            let b0 = UInt32(bytes[i]), b1 = n > 1 ? UInt32(bytes[i + 1]) : 0, b2 = n > 2 ? UInt32(bytes[i + 2]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
+            out.append(n > 1 ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(n > 2 ? alphabet[Int(group & 63)] : UInt8(ascii: "="))
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes base64 as DSSE requires of verifiers (standard or URL-safe alphabet, with or without

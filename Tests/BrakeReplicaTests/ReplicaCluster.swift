@@ -151,6 +151,12 @@ struct ReplicaCluster {
     }
 }
 
+/// A 32-hex-digit nonce made from `n`.
+func nonce(_ n: Int) -> String {
+    let hex = String(n, radix: 16)
+    return String(repeating: "0", count: max(0, 32 - hex.count)) + hex
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

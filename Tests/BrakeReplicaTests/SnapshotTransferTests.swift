@@ -18,7 +18,7 @@ import Testing
         let lagging = try #require(cluster.ids.first { $0 != leader })
         cluster.isolated.insert(lagging)
         for n in 0..<10 {
-            let envelope = try cluster.trigger("scope/\(n)", signers: ["lab-a", "lab-b"], nonce: String(format: "%032x", n + 100))
+            let envelope = try cluster.trigger("scope/\(n)", signers: ["lab-a", "lab-b"], nonce: nonce(n + 100))
             _ = cluster.submit(envelope, on: leader)
             cluster.run(steps: 2)
         }

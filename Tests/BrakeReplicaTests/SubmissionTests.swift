@@ -60,7 +60,7 @@ import Testing
         for id in cluster.ids where id != leader { cluster.stopped.insert(id) }
         var codes: [String] = []
         for n in 0..<4 {
-            let envelope = try cluster.trigger("scope/\(n)", signers: ["lab-a"], nonce: String(format: "%032x", n + 1))
+            let envelope = try cluster.trigger("scope/\(n)", signers: ["lab-a"], nonce: nonce(n + 1))
             let request = cluster.submit(envelope, on: leader)
             if case .refused(.node(let error)) = cluster.answer(request, on: leader) { codes.append(error.code.rawValue) }
         }
