@@ -141,7 +141,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HarnessTests", dependencies: ["BrakeHarness", "BrakeCore", "BrakeFiles"], swiftSettings: strict),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: [
+                "BrakeHarness", "BrakeCore", "BrakeFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(
