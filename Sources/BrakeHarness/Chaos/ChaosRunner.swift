@@ -36,14 +36,21 @@ public struct ChaosRunner: Sendable {
 
     /// What one schedule did and found.
     public struct ScheduleResult: Sendable, Codable {
+        /// The schedule run (its `replayCommand` replays it).
         public var schedule: FaultSchedule
+        /// Where its federation, logs, history.json and final.json are (kept on failure).
         public var directory: String
+        /// Submissions acknowledged (200).
         public var acknowledged: Int
+        /// Submissions sent.
         public var submissions: Int
+        /// Checks by verdict (`no answer` for none).
         public var checks: [String: Int]
+        /// What the history checker found.
         public var violations: [Violation]
         /// Set when the run itself failed (a node never settled, a tool failed), not the checker.
         public var error: String?
+        /// Whether the schedule ran to the end and its history is good.
         public var passed: Bool { violations.isEmpty && error == nil }
     }
 

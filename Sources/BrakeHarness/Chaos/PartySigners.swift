@@ -5,8 +5,11 @@ import BrakeCore
 public struct PartySigners: Sendable {
     /// A party's id, class and signing key.
     public struct Signer: Sendable {
+        /// The party id.
         public var party: String
+        /// Its class, which policies count.
         public var partyClass: PartyClass
+        /// Its private signing key.
         public var key: SigningKey
     }
 

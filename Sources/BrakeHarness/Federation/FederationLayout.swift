@@ -60,11 +60,17 @@ public struct FederationLayout: Codable, Sendable, Hashable {
 
     /// The charter's policies, in `brakectl charter init` form (`2:any,1:government`) and in words.
     public struct Policies: Codable, Sendable, Hashable {
+        /// The trigger policy, e.g. `2:any`.
         public var trigger: String
+        /// The lift policy, e.g. `3:any,1:government`.
         public var lift: String
+        /// The amendment policy.
         public var amend: String
+        /// The trigger policy in words.
         public var triggerSummary: String
+        /// The lift policy in words.
         public var liftSummary: String
+        /// The amendment policy in words.
         public var amendSummary: String
     }
 

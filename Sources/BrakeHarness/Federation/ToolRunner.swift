@@ -57,6 +57,7 @@ public enum ToolRunner {
 
     /// Runs a tool and throws, with what it printed, unless it exits 0.
     @discardableResult
+    /// Runs a tool and returns its output; throws, with what it printed, unless it exits 0.
     public static func check(_ tool: String, _ arguments: [String], binDirectory: String = binDirectory) async throws -> String {
         let result = try await run(tool, arguments, binDirectory: binDirectory)
         guard result.status == 0 else {

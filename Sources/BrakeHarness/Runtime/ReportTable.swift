@@ -1,3 +1,5 @@
+import Foundation
+
 /// A federation report as a fixed-width table for people (and for test failures to print).
 public enum ReportTable {
     /// One line per node: process, role, term, leader, commit and applied index, freshness, verdict.
@@ -21,5 +23,3 @@ public enum ReportTable {
         return lines.joined(separator: "\n")
     }
 }
-
-import Foundation
