@@ -122,6 +122,7 @@ let package = Package(
         .executableTarget(
             name: "brake-harness",
             dependencies: ["BrakeHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README-section.md"],
             swiftSettings: strict
         ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
@@ -143,7 +144,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HarnessTests", dependencies: ["BrakeHarness", "BrakeCore", "BrakeFiles"], swiftSettings: strict),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: [
+                "BrakeHarness", "BrakeCore", "BrakeFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(

@@ -1,1 +1,0 @@
-// BrakeHarness: real braked processes behind fault-injecting proxies (being built).

@@ -1,2 +1,0 @@
-// brake-harness: being built.
-print("brake-harness: not built yet")
