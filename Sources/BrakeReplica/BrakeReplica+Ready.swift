@@ -38,8 +38,11 @@ extension BrakeReplica {
                     pending.messages.append(PeerMessage(from: nodeID, to: message.to, body: .raft(message)))
                 }
             }
-            if step.softState.map({ $0.role != .leader }) == true {
-                outgoing.removeAll()
+            if let soft = step.softState {
+                if soft.role != .leader { outgoing.removeAll() }
+                for leader in Set(forwarded.values.map(\.leader)) where leader != soft.leader {
+                    abandonForwards(to: leader, because: "\(leader) stopped leading")
+                }
             }
             for entry in step.committedEntries where halted == nil {
                 apply(entry)

@@ -217,7 +217,19 @@ public struct BrakeReplica: Sendable {
     public mutating func peerDisconnected(_ peer: NodeID, at time: ReplicaTime) {
         advance(to: time)
         guard halted == nil else { return }
+        abandonForwards(to: peer, because: "the connection to the leader \(peer) was lost")
         raft.reportLeaderLost(peer)
+    }
+
+    /// Answers at once the submissions forwarded to `leader` that it can no longer answer (it is
+    /// gone or no longer leads), instead of letting their clients wait out the whole timeout: the
+    /// client retries, and a declaration that did commit is refused as a duplicate, never doubled.
+    mutating func abandonForwards(to leader: NodeID, because reason: String) {
+        for requestID in forwarded.keys.sorted() where forwarded[requestID]?.leader == leader {
+            forwarded[requestID] = nil
+            pending.answers.append(.submit(requestID: requestID, .refused(.node(NodeError(
+                .unavailable, "\(reason) before it answered; the declaration may still commit, check before resubmitting")))))
+        }
     }
 
     /// Storage failed: the node stops writing, and every waiting client is answered at once.

@@ -22,7 +22,12 @@ struct CheckerFixture {
         ]
         charter = Charter(
             federation: "checker-test", parties: parties,
-            nodes: (1...3).map { NodeInfo(id: "node-\($0)", party: "p\($0)", address: "127.0.0.1:\(7400 + $0)") },
+            nodes: try (1...3).map { n in
+                NodeInfo(
+                    id: "node-\(n)", party: "p\(n)", address: "127.0.0.1:\(7400 + n)",
+                    tlsPin: String(repeating: String(n), count: 64),
+                    checkpointKey: try SigningKey(seed: Array(repeating: UInt8(0x40 + n), count: 32)).publicKey)
+            },
             trigger: PolicyRule(clauses: [PolicyClause(atLeast: 2)]),
             lift: PolicyRule(clauses: [PolicyClause(atLeast: 2), PolicyClause(atLeast: 1, partyClass: .government)]),
             amend: PolicyRule(clauses: [PolicyClause(atLeast: 3)]),
