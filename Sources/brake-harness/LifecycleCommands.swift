@@ -23,9 +23,11 @@ struct Down: AsyncParsableCommand {
         try await reporting {
             let client = try ControlClient(directory: options.directory)
             _ = try await client.send(ControlRequest(command: "down"))
-            // The supervisor answers, then stops everything; wait until its socket is gone.
+            // The supervisor answers, then stops everything, then removes its pid file and its
+            // socket: wait until both are gone.
+            let pidFile = (options.directory as NSString).appendingPathComponent("supervisor.pid")
             try await Deadline.waitUntil("the supervisor to stop", timeout: .seconds(30), poll: .milliseconds(100)) {
-                !FileManager.default.fileExists(atPath: client.socket)
+                !FileManager.default.fileExists(atPath: client.socket) && !FileManager.default.fileExists(atPath: pidFile)
             }
             if remove { try FileManager.default.removeItem(atPath: options.directory) }
             if options.json {

@@ -150,8 +150,13 @@ public actor Federation {
     public nonisolated var numbers: [Int] { layout.nodes.map(\.number) }
 
     /// Stops every node (SIGCONT, SIGTERM, then SIGKILL after a grace period) and closes every
-    /// proxy. Files stay.
+    /// proxy. Files stay. Runs to the end even when the caller was cancelled (a test past its time
+    /// limit): its waits must not be cut short, or a node could outlive its owner.
     public func shutdown() async {
+        await Task { await self.stopEverything() }.value
+    }
+
+    private func stopEverything() async {
         // Signal all first so they stop together, then wait for each.
         for node in nodes.values {
             node.signal(SIGCONT)

@@ -14,9 +14,14 @@ public enum Supervisor {
         let layout = try FederationLayout.load(directory: directory)
         let pidFile = (directory as NSString).appendingPathComponent("supervisor.pid")
         try? "\(getpid())\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: pidFile) }
         log("starting \(layout.nodes.count) nodes and \(layout.links.count) proxies in \(directory)")
-        let federation = try await Federation.start(layout)
+        let federation: Federation
+        do {
+            federation = try await Federation.start(layout)
+        } catch {
+            try? FileManager.default.removeItem(atPath: pidFile)
+            throw error
+        }
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -27,6 +32,7 @@ public enum Supervisor {
                 }
         } catch {
             await federation.shutdown()
+            try? FileManager.default.removeItem(atPath: pidFile)
             throw HarnessError(.supervisor, "cannot listen on \(layout.controlSocket): \(error)")
         }
         let serverChannel = server.channel
@@ -48,8 +54,10 @@ public enum Supervisor {
         signals.forEach { $0.cancel() }
         log("stopping every node and proxy")
         await federation.shutdown()
-        try? FileManager.default.removeItem(atPath: layout.controlSocket)
         log("down")
+        // The socket goes last: `down` waits for it to vanish, then may delete the directory.
+        try? FileManager.default.removeItem(atPath: pidFile)
+        try? FileManager.default.removeItem(atPath: layout.controlSocket)
     }
 
     /// Serves one control connection; its errors end that connection only.
