@@ -122,7 +122,6 @@ let package = Package(
         .executableTarget(
             name: "brake-harness",
             dependencies: ["BrakeHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            exclude: ["README-section.md"],
             swiftSettings: strict
         ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
