@@ -24,6 +24,10 @@ public struct NodeStatusView: Codable, Sendable, Hashable {
     public var halted: String?
     /// A digest of the registry state, when the node reports one: equal digests, equal registries.
     public var registryDigest: String?
+    /// The index of the node's latest snapshot (taken or installed); its log starts after it.
+    public var snapshotIndex: UInt64?
+    /// Snapshots this process received from a leader and installed.
+    public var snapshotsInstalled: Int?
 }
 
 /// What the harness reads from `/v1/check`.
