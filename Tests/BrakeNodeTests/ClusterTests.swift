@@ -76,8 +76,16 @@ struct ClusterTests {
 
         cluster.network.heal()
         try await cluster.waitApplied(index, on: [follower])
-        let after = await cutOff.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .local, timeoutMillis: 1_000)
-        #expect(after.verdict == .paused)
+        // Once it has heard from a quorum again (a freshness probe answered after the heal) it
+        // says paused; until then unknown, and never clear.
+        var verdicts: [CheckVerdict.Verdict] = []
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, verdicts.last != .paused {
+            verdicts.append(await cutOff.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .local, timeoutMillis: 1_000).verdict)
+            if verdicts.last != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(verdicts.last == .paused, "verdicts after the heal: \(verdicts)")
+        #expect(!verdicts.contains(.clear), "verdicts after the heal: \(verdicts)")
         await cluster.shutdown()
     }
 
