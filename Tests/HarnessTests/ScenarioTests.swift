@@ -15,6 +15,16 @@ struct ScenarioTests {
             let answer = try await s.submitUntilAcknowledged(trigger, to: [3])
             #expect(answer.state == "passed")
             try await s.waitVerdict("paused", scope: "training/frontier", on: s.federation.numbers)
+            // Every node reports its peer links in /metrics: connections both ways, frames moved.
+            for n in s.federation.numbers {
+                let text = String(decoding: try await s.federation.api(n).send(.GET, "/metrics").body, as: UTF8.self)
+                let value = { (name: String) -> Double in
+                    text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? -1
+                }
+                #expect(value("brake_peer_connections_out") == 4, "node \(n): \(value("brake_peer_connections_out")) outbound links")
+                #expect(value("brake_peer_frames_in_total") > 0)
+                #expect(value("brake_peer_refused_handshakes_total") == 0)
+            }
         }
     }
 
