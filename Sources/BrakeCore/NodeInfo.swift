@@ -46,7 +46,13 @@ public struct NodeInfo: Sendable, Hashable, Codable {
 
     /// Host and port of `address`, or nil when it is not `HOST:PORT` as `validateEntry()` requires.
     /// The host of an IPv6 literal comes without its brackets, as a socket address wants it.
-    public var endpoint: (host: String, port: Int)? {
+    public var endpoint: (host: String, port: Int)? { Self.endpoint(of: address) }
+
+    /// Whether `id` is a well-formed node or party id: 1 to 64 of `a-z 0-9 . _ -`.
+    public static func isValidID(_ id: String) -> Bool { Bytes.isIdentifier(id) }
+
+    /// Host and port of a `HOST:PORT` text (a bracketed IPv6 literal for an IPv6 host), or nil.
+    public static func endpoint(of address: String) -> (host: String, port: Int)? {
         guard let colon = address.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let hostText = address.utf8[..<colon]
         let portText = address.utf8[address.utf8.index(after: colon)...]

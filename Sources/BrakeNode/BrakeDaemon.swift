@@ -28,6 +28,7 @@ public struct BrakeDaemon: Sendable {
 
     /// Opens everything and runs until a signal arrives; `onReady` runs once the socket is bound.
     public func run() async throws {
+        try configuration.validate()
         let charter = try Self.loadCharter(path: configuration.charterPath)
         let store = try BrakeStore(directory: configuration.dataDirectory)
         let links = charter.nodes.count > 1 ? try PeerLinks.make(configuration: configuration, charter: charter, logger: logger) : nil

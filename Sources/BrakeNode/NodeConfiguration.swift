@@ -78,7 +78,15 @@ public struct NodeConfiguration: Sendable, Hashable {
         }
         let file: File
         do {
+            if let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                let unknown = Set(object.keys).subtracting(knownFields).sorted()
+                guard unknown.isEmpty else {
+                    throw NodeError(.config, "config file \(path): unknown field \(unknown.joined(separator: ", ")) (known: \(knownFields.sorted().joined(separator: ", ")))")
+                }
+            }
             file = try JSONDecoder().decode(File.self, from: data)
+        } catch let error as NodeError {
+            throw error
         } catch {
             throw NodeError(.config, "config file \(path) is not valid: \(error)")
         }
@@ -99,8 +107,10 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.identityDirectory = file.identity.map(resolve)
         config.listenAddress = file.listen
         config.peerAddresses = file.peers ?? [:]
-        guard config.tickMillis > 0, config.electionTicks > config.heartbeatTicks, config.heartbeatTicks > 0 else {
-            throw NodeError(.config, "config file \(path): need tickMillis > 0 and electionTicks > heartbeatTicks > 0")
+        do {
+            try config.validate()
+        } catch {
+            throw NodeError(.config, "config file \(path): \(error.message)")
         }
         return config
     }

@@ -1,0 +1,46 @@
+import BrakeCore
+import BrakeReplica
+
+extension NodeConfiguration {
+    /// The fields a config file may hold; any other key is a mistake (a misspelt field would
+    /// otherwise be ignored silently and its default used).
+    static let knownFields: Set<String> = [
+        "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
+        "submitTimeoutMillis", "snapshotInterval", "identity", "listen", "peers",
+    ]
+
+    /// The smallest body cap that still takes every valid declaration: a motion at its field limits
+    /// with signatures of several parties fits well inside it.
+    public static let minimumBodyBytes = 64 * 1024
+
+    /// Checks every value, naming the field of the first one that cannot work (code `config`).
+    public func validate() throws(NodeError) {
+        func fail(_ field: String, _ value: Any, _ why: String) -> NodeError {
+            NodeError(.config, "\(field): \(value) — \(why)")
+        }
+        guard (1...60_000).contains(tickMillis) else { throw fail("tickMillis", tickMillis, "must be 1 to 60000 ms") }
+        guard (1...1_000).contains(heartbeatTicks) else { throw fail("heartbeatTicks", heartbeatTicks, "must be 1 to 1000") }
+        guard electionTicks > heartbeatTicks, electionTicks <= 10_000 else {
+            throw fail("electionTicks", electionTicks, "must exceed heartbeatTicks (\(heartbeatTicks)) and be at most 10000")
+        }
+        guard maxBodyBytes >= Self.minimumBodyBytes, maxBodyBytes <= 64 << 20 else {
+            throw fail("maxBodyBytes", maxBodyBytes, "must be \(Self.minimumBodyBytes) to \(64 << 20) bytes, or valid declarations are refused")
+        }
+        guard (1...600_000).contains(submitTimeoutMillis) else {
+            throw fail("submitTimeoutMillis", submitTimeoutMillis, "must be 1 to 600000 ms")
+        }
+        guard snapshotInterval >= 1 else { throw fail("snapshotInterval", snapshotInterval, "must be at least 1") }
+        guard !dataDirectory.isEmpty else { throw fail("dataDir", "\"\"", "must name a directory") }
+        guard NodeInfo.isValidID(nodeID) else { throw fail("node", nodeID, "must be a node id of the charter (1 to 64 of a-z, 0-9, '.', '_', '-')") }
+        if let listen = listenAddress, !Self.isAddress(listen) {
+            throw fail("listen", listen, "must be HOST:PORT")
+        }
+        for (peer, address) in peerAddresses.sorted(by: { $0.key < $1.key }) where !Self.isAddress(address) {
+            throw fail("peers.\(peer)", address, "must be HOST:PORT")
+        }
+    }
+
+    static func isAddress(_ text: String) -> Bool {
+        NodeInfo.endpoint(of: text) != nil
+    }
+}
