@@ -86,7 +86,21 @@ public struct APIServer: Sendable {
         }
         let verdict = await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
-        return APIResponses.json(verdict)
+        return APIResponses.json(CheckView(
+            verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses, reason: verdict.reason,
+            federation: driver.charter.federation, charter: driver.charter.id, node: driver.nodeID))
+    }
+
+    /// A verdict with the federation, charter and node that gave it, so a client can refuse an
+    /// answer from a socket that belongs to another federation.
+    struct CheckView: Encodable {
+        var verdict: CheckVerdict.Verdict
+        var scope: Scope
+        var pauses: [Pause]
+        var reason: String?
+        var federation: String
+        var charter: String
+        var node: String
     }
 
     struct SubmitView: Encodable {

@@ -31,6 +31,7 @@ struct Check: AsyncParsableCommand {
     @Argument(help: "The scope, e.g. training/frontier.") var scope: String
     @Option(name: .customLong("max-staleness"), help: "Answer unknown unless the node heard from a quorum this recently.") var maxStaleness = "5s"
     @Flag(name: .long, help: "Confirm with a quorum first (Raft ReadIndex).") var linearizable = false
+    @Option(name: .long, help: "Refuse (exit 2) an answer from a node of another federation: a misdirected socket cannot say clear.") var federation: String?
     @OptionGroup var node: NodeOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
@@ -41,6 +42,10 @@ struct Check: AsyncParsableCommand {
             let path = "/v1/check?scope=\(encoded)&max-staleness=\(maxStaleness)&consistency=\(linearizable ? "linearizable" : "local")"
             let reply = try await node.client().get(path)
             let answer = reply.object ?? [:]
+            if let federation, answer["federation"] as? String != federation {
+                verdict = "unknown"
+                throw CLIError(.unavailable, "the node answered for federation \(answer["federation"] as? String ?? "(none)"), not \(federation); treating the answer as unknown", code: "wrong_federation")
+            }
             verdict = answer["verdict"] as? String ?? "unknown"
             if json { printJSON(reply.body); return }
             switch verdict {

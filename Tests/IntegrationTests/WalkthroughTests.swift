@@ -12,6 +12,14 @@ struct WalkthroughTests {
         let socket = node.socketPath
 
         #expect(try brakectl(["check", "training/frontier"], socket: socket).status == 0)
+        // The answer names its federation; a check that expects another one refuses it.
+        let named = jsonObject(try brakectl(["check", "training", "--json"], socket: socket).output)
+        let federation = try #require(named["federation"] as? String)
+        #expect((named["charter"] as? String)?.count == 64)
+        #expect(try brakectl(["check", "training", "--federation", federation], socket: socket).status == 0)
+        let misdirected = try brakectl(["check", "training", "--federation", "another-pact"], socket: socket)
+        #expect(misdirected.status >= 64, "exit \(misdirected.status): \(misdirected.output)")
+        #expect(!misdirected.output.contains("clear"))
 
         let proposed = try brakectl(
             ["propose", "trigger", "training", "--reason", "eval threshold crossed", "--key", node.keyPath("lab-a"), "--json"],
