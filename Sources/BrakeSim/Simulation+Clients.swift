@@ -66,7 +66,9 @@ extension Simulation {
         switch outcome {
         case .refused(.registry(let error)):
             clients.rejected += 1
-            if submission.expectation == .probe {
+            if submission.expectation == .probe, error.code != .noNewSignature {
+                // (A retried probe may find its earlier attempt still being committed; the next
+                // step then makes a fresh probe.)
                 fail(.liveness, "\(nodes[i].id) refused the probe submission: \(error)")
             } else if case .invalid(let code) = submission.expectation, error.code != code {
                 fail(.admission, "\(nodes[i].id) refused an invalid declaration with \(error.code) instead of \(code): \(error.message)")
