@@ -46,7 +46,7 @@
 ///
 /// **Determinism.** Outputs never depend on `Dictionary` order: `rows` sort by key bytes; each list
 /// of a snapshot sorts by id bytes; listings (`motions`, `pauses`, `attestations`) and the events of
-/// expiry and superseding sort by entry index, then id; JSON is canonical, keys sorted by UTF-8 bytes.
+/// expiry and superseding sort by entry index, then id; JSON is canonical (RFC 8785: keys sorted by UTF-16 code units).
 /// Strings that decide anything (JSON keys, federation, party, pause and payload type) are compared
 /// by their UTF-8 bytes, never by Swift `String ==`, which is Unicode canonical equivalence.
 public struct Registry: Sendable, Hashable {
