@@ -57,7 +57,8 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         public static let charterUnsigned = Code(rawValue: "charter_unsigned")
         /// Key material of the wrong size or shape, or a key file that does not decode.
         public static let invalidKey = Code(rawValue: "invalid_key")
-        /// A private key file readable or writable by group or others.
+        /// A private key file readable or writable by group or others, or owned by another user; or a key
+        /// file reached through a symbolic link.
         public static let insecureKeyFile = Code(rawValue: "insecure_key_file")
         /// A time string that is not strict RFC 3339 UTC with whole seconds.
         public static let invalidTime = Code(rawValue: "invalid_time")
