@@ -6,6 +6,18 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The fuzz targets (Tests/Fuzz) define BRAKE_FUZZING only when built for libFuzzer: `BRAKE_FUZZ=1 swift build
+// --sanitize=fuzzer` (Tests/Fuzz/run.sh). Without it they are plain executables that replay input files,
+// so `swift build` and `swift build --build-tests` build them like any other target.
+let fuzzing: [SwiftSetting] = Context.environment["BRAKE_FUZZ"] != nil ? [.define("BRAKE_FUZZING")] : []
+
+/// A libFuzzer target in Tests/Fuzz/NAME, with its seed corpus in Tests/Fuzz/NAME/corpus.
+func fuzzTarget(_ name: String, dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["BrakeFuzz"] + dependencies, path: "Tests/Fuzz/\(name)", exclude: ["corpus"],
+        swiftSettings: strict + fuzzing)
+}
+
 let package = Package(
     name: "brake",
     platforms: [.macOS(.v15)],
@@ -88,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "braked",
             dependencies: [
-                "BrakeNode",
+                "BrakeNode", "BrakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -125,6 +137,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
+        // Fuzzing: the properties every input must keep, and one executable per decoder (Tests/Fuzz/README.md).
+        .target(name: "BrakeFuzz", dependencies: ["BrakeCore"], path: "Tests/Fuzz/BrakeFuzz", swiftSettings: strict),
+        fuzzTarget("fuzz-json", dependencies: ["BrakeCore"]),
+        fuzzTarget("fuzz-envelope", dependencies: ["BrakeCore"]),
+        fuzzTarget("fuzz-log-record", dependencies: ["BrakeCore"]),
+        fuzzTarget("fuzz-wire", dependencies: ["BrakeCore", "BrakeNet", "BrakeRaft", "BrakeReplica"]),
         .testTarget(name: "BrakeCoreTests", dependencies: ["BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeFilesTests", dependencies: ["BrakeFiles", "BrakeCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),

@@ -57,7 +57,8 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         public static let charterUnsigned = Code(rawValue: "charter_unsigned")
         /// Key material of the wrong size or shape, or a key file that does not decode.
         public static let invalidKey = Code(rawValue: "invalid_key")
-        /// A private key file readable or writable by group or others.
+        /// A private key file readable or writable by group or others, or owned by another user; or a key
+        /// file reached through a symbolic link.
         public static let insecureKeyFile = Code(rawValue: "insecure_key_file")
         /// A time string that is not strict RFC 3339 UTC with whole seconds.
         public static let invalidTime = Code(rawValue: "invalid_time")
@@ -65,6 +66,15 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         public static let corruptState = Code(rawValue: "corrupt_state")
         /// An entry index at or below the registry's applied index (added beyond the original list).
         public static let staleIndex = Code(rawValue: "stale_index")
+        /// An envelope with more signatures than the charter has keys: refused before any is verified, so
+        /// the work a request can cause is bounded by the charter, not by the request's size.
+        public static let tooManySignatures = Code(rawValue: "too_many_signatures")
+        /// Two signatures of one envelope by the same key (the same bytes twice, two keyid hints naming one
+        /// key, or a second signature that verifies under a key already matched): each key signs once.
+        public static let duplicateSignature = Code(rawValue: "duplicate_signature")
+        /// A charter key that has not signed the charter: every key a charter lists must prove that its
+        /// holder has it, by signing the charter (proof of possession).
+        public static let unprovenKey = Code(rawValue: "unproven_key")
     }
 
     /// What went wrong, for programs.

@@ -93,40 +93,106 @@ public struct Charter: Sendable, Hashable, Codable {
     }
 
     /// Verifies a charter envelope: payload type, parse and validation, then every signature must be by a
-    /// charter key (`unknown_key`, `bad_signature`) and every party must have signed with one of its keys
-    /// (`charter_unsigned`, naming who is missing).
+    /// charter key (`unknown_key`, `bad_signature`, at most one per key: see `verifiedSignatures(of:)`),
+    /// every party must have signed (`charter_unsigned`, naming who is missing), and every key the
+    /// charter lists must have signed it (`unproven_key`, naming the key and its party).
+    ///
+    /// The last rule is proof of possession: a charter can only list keys whose holders signed it. So no
+    /// party can list a key it does not hold (someone else's, to blur who signed) or bytes that are no
+    /// Ed25519 point at all (under which nothing verifies), and no library's arithmetic on key bytes is
+    /// needed to rule those out.
     public static func verify(_ envelope: Envelope) throws(BrakeError) -> Charter {
         guard Bytes.same(envelope.payloadType, payloadType) else {
             throw BrakeError(.wrongPayloadType, "expected \(payloadType), got \"\(envelope.payloadType)\"")
         }
         let charter = try parse(payload: envelope.payload)
-        let signed = Set(try charter.verifiedSignatures(of: envelope).map(\.party))
-        let missing = charter.parties.map(\.id).filter { !signed.contains($0) }
+        let verified = try charter.verifiedSignatures(of: envelope)
+        let signedParties = Set(verified.map(\.party))
+        let missing = charter.parties.map(\.id).filter { !signedParties.contains($0) }
         guard missing.isEmpty else {
             throw BrakeError(.charterUnsigned, "the charter lacks the signature of \(missing.joined(separator: ", "))")
+        }
+        let signedKeys = Set(verified.map(\.key))
+        for party in charter.parties {
+            for key in party.keys where !signedKeys.contains(key) {
+                throw BrakeError(
+                    .unprovenKey,
+                    "key \(key.keyID) of party \"\(party.id)\" has not signed the charter; every listed key must sign it")
+            }
         }
         return charter
     }
 
     /// Matches every signature of `envelope` to the charter key that made it.
     ///
-    /// The keyid hint only orders the search. A signature that verifies under no charter key fails the
-    /// whole envelope: `bad_signature` if its keyid names a charter key (a forged or corrupted
-    /// signature), `unknown_key` otherwise (a stranger's key). Results keep envelope order and may name a
-    /// party more than once; use `VerifiedSignature.distinctParties` to count.
+    /// The work is bounded by the charter, never by the request: before any signature is verified,
+    /// an envelope with more signatures than the charter has keys is `too_many_signatures`, and one
+    /// whose signatures repeat (the same signature bytes twice, or two keyid hints naming the same
+    /// charter key) is `duplicate_signature`. Each key then verifies at most one signature: the search
+    /// for a signature's signer skips keys already matched, so an envelope of `n ≤ k` signatures costs
+    /// at most `k` verifications each (`k` the charter's key count), whatever its size.
+    ///
+    /// The keyid hint only orders the search. A signature that verifies under no unmatched charter key
+    /// fails the whole envelope: `duplicate_signature` if it verifies under a key already matched (a
+    /// second signature by one key), `bad_signature` if its keyid names a charter key (a forged or
+    /// corrupted signature), `unknown_key` otherwise (a stranger's key). Results keep envelope order
+    /// and may name a party more than once (a party with several keys); use
+    /// `VerifiedSignature.distinctParties` to count.
     public func verifiedSignatures(of envelope: Envelope) throws(BrakeError) -> [VerifiedSignature] {
+        try verifiedSignatures(of: envelope) { key, signature, message in key.isValidSignature(signature, for: message) }
+    }
+
+    /// `verifiedSignatures(of:)` with the Ed25519 check as a parameter: the seam through which tests count
+    /// verifications, to show that refused envelopes cost none.
+    func verifiedSignatures(
+        of envelope: Envelope, verifying isValid: (PublicKey, [UInt8], [UInt8]) -> Bool
+    ) throws(BrakeError) -> [VerifiedSignature] {
         let keys = allKeys
+        try checkSignatureBounds(of: envelope, keys: keys)
+        let message = envelope.pae
+        var used = Set<PublicKey>()
         var out: [VerifiedSignature] = []
         for (n, signature) in envelope.signatures.enumerated() {
-            guard let key = envelope.signer(of: signature, among: keys), let party = party(owning: key) else {
+            let isHinted = { (key: PublicKey) in signature.keyID.map { Bytes.same(key.keyID, $0) } ?? false }
+            let unused = keys.filter { !used.contains($0) }
+            let ordered = unused.filter(isHinted) + unused.filter { !isHinted($0) }
+            guard let key = ordered.first(where: { isValid($0, signature.sig, message) }), let party = party(owning: key) else {
+                if let earlier = keys.first(where: { used.contains($0) && isValid($0, signature.sig, message) }) {
+                    throw BrakeError(
+                        .duplicateSignature,
+                        "signature \(n + 1) is a second signature by key \(earlier.keyID) of \"\(party(owning: earlier)?.id ?? "")\"")
+                }
                 if let hint = signature.keyID, keys.contains(where: { Bytes.same($0.keyID, hint) }) {
                     throw BrakeError(.badSignature, "signature \(n + 1) does not verify under key \(hint)")
                 }
                 throw BrakeError(.unknownKey, "signature \(n + 1) is by no key of the charter (keyid \(signature.keyID ?? "absent"))")
             }
+            used.insert(key)
             out.append(VerifiedSignature(party: party.id, key: key, signature: signature))
         }
         return out
+    }
+
+    /// The checks that need no verification: at most one signature per charter key, no signature bytes
+    /// twice, no two keyid hints naming the same charter key.
+    private func checkSignatureBounds(of envelope: Envelope, keys: [PublicKey]) throws(BrakeError) {
+        guard envelope.signatures.count <= keys.count else {
+            throw BrakeError(
+                .tooManySignatures,
+                "the envelope carries \(envelope.signatures.count) signatures; the charter has \(keys.count) keys, and each may sign once")
+        }
+        var seenSignatures = Set<[UInt8]>()
+        var hintedKeys = Set<PublicKey>()
+        for (n, signature) in envelope.signatures.enumerated() {
+            guard seenSignatures.insert(signature.sig).inserted else {
+                throw BrakeError(.duplicateSignature, "signature \(n + 1) repeats an earlier signature")
+            }
+            if let hint = signature.keyID, let key = keys.first(where: { Bytes.same($0.keyID, hint) }),
+                !hintedKeys.insert(key).inserted
+            {
+                throw BrakeError(.duplicateSignature, "signature \(n + 1) names key \(hint) again; each key may sign once")
+            }
+        }
     }
 
     /// Decodes the payload JSON form (and validates it).

@@ -104,8 +104,9 @@ struct JSONFields {
 }
 
 extension JSONValue {
-    /// A JSON integer from an index; indexes never exceed `Int64.max` in practice, so this clamps.
-    static func index(_ i: UInt64) -> JSONValue { .int(Int64(clamping: i)) }
+    /// A JSON integer from an index; indexes never reach 2^53 in practice, so this clamps to the
+    /// integers canonical JSON holds (`JSONValue.safeIntegers`).
+    static func index(_ i: UInt64) -> JSONValue { .int(Int64(clamping: min(i, UInt64(JSONValue.safeIntegers.upperBound)))) }
     /// A JSON integer or null.
     static func index(_ i: UInt64?) -> JSONValue { i.map { .index($0) } ?? .null }
     /// A JSON string or null.

@@ -1,8 +1,9 @@
-/// An object key of a JSON document, compared, hashed and ordered by its UTF-8 bytes.
+/// An object key of a JSON document, compared and hashed by its UTF-8 bytes, ordered by its UTF-16 code
+/// units (the order of RFC 8785).
 ///
 /// Swift `String` equality is Unicode canonical equivalence: `"tls\u{212A}ey"` (with KELVIN SIGN)
 /// equals `"tlsKey"`. A signed payload must read the same in every implementation, and most compare
-/// bytes; so JSON keys are matched, deduplicated and sorted by bytes, and a key spelled with a
+/// bytes; so JSON keys are matched and deduplicated by bytes, and a key spelled with a
 /// look-alike character is simply another (unknown) key.
 struct JSONKey: Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The key as decoded (escapes resolved, never normalized).
@@ -29,9 +30,11 @@ struct JSONKey: Hashable, Comparable, Sendable, ExpressibleByStringLiteral, Cust
         hasher.combine(UInt8(0xff))
     }
 
-    /// Byte order: the order of canonical JSON.
+    /// The order of canonical JSON (RFC 8785, section 3.2.3): lexicographic by UTF-16 code units, as
+    /// ECMAScript compares strings. It equals UTF-8 byte order except between characters above U+FFFF
+    /// (surrogates D800–DFFF) and U+E000–U+FFFF.
     static func < (a: JSONKey, b: JSONKey) -> Bool {
-        a.text.utf8.lexicographicallyPrecedes(b.text.utf8)
+        a.text.utf16.lexicographicallyPrecedes(b.text.utf16)
     }
 
     /// The key text.

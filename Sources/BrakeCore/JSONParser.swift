@@ -3,8 +3,9 @@
 /// Foundation's decoder silently keeps one of two duplicate keys, so `{"scope":"a","scope":"b"}` could
 /// read differently in another tool than in Brake, and a party could be shown one thing and sign
 /// another. This parser rejects duplicate keys (byte-identical after unescaping: keys are `JSONKey`s,
-/// so canonically equivalent spellings are different keys), numbers that are not integers fitting in `Int64`
-/// (Brake has no other numbers), invalid UTF-8, and nesting deeper than 64 levels; it never traps.
+/// so canonically equivalent spellings are different keys), numbers that are not integers within
+/// ±(2^53 − 1) (Brake has no other numbers, and a JCS library's doubles hold no larger integer exactly),
+/// invalid UTF-8, and nesting deeper than 64 levels; it never traps.
 struct JSONParser {
     /// Why parsing failed, with the byte offset.
     struct Failure: Error {
@@ -144,6 +145,7 @@ struct JSONParser {
         if let c = peek, c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
             throw fail("only integers are accepted")
         }
+        guard JSONValue.safeIntegers.contains(n) else { throw fail("integer outside ±(2^53 - 1)") }
         return n
     }
 

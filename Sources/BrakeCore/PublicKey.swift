@@ -10,9 +10,10 @@ public struct PublicKey: Sendable, Hashable, Codable, CustomStringConvertible {
     private let key: Curve25519.Signing.PublicKey
 
     /// Wraps the 32 raw bytes of a usable key. Anything else is `invalid_key`: another length, a
-    /// non-canonical encoding, bytes that encode no curve point, and the eight small-order points,
-    /// under which anyone could forge signatures (see `Ed25519KeyCheck`). So a charter can never
-    /// list a key that speaks for everyone.
+    /// non-canonical encoding, and the eight small-order points, under which anyone could forge
+    /// signatures (see `Ed25519KeyCheck`). So a charter can never list a key that speaks for everyone.
+    /// Bytes that encode no curve point pass here, but no charter can list them: every listed key must
+    /// sign the charter (`Charter.verify`), and nothing verifies under them.
     public init(rawRepresentation: [UInt8]) throws(BrakeError) {
         if let problem = Ed25519KeyCheck.problem(with: rawRepresentation) {
             throw BrakeError(.invalidKey, problem)

@@ -12,10 +12,12 @@
 /// `MotionRecord.state(at:)`) evaluate expiry and sunset lazily at the time they are asked.
 ///
 /// **Envelopes.** The payloadType must be the motion or attestation type (`wrong_payload_type`). There
-/// must be at least one signature (`unsigned`). Every signature must verify under some charter key,
-/// whatever its keyid hint says; one that does not is `bad_signature` if its keyid names a charter key,
-/// else `unknown_key`. Signatures count per party: a party signing twice, or with two keys, counts once,
-/// and the first valid signature of each party is kept.
+/// must be at least one signature (`unsigned`), and at most one per charter key, checked before any
+/// signature is verified (`too_many_signatures`, `duplicate_signature`: so an envelope's cost is bounded
+/// by the charter, not by its size). Every signature must verify under its own charter key, whatever
+/// its keyid hint says; one that does not is `bad_signature` if its keyid names a charter key, else
+/// `unknown_key`. Signatures count per party: a party signing with two keys counts once, and the first
+/// valid signature of each party is kept.
 ///
 /// **Motions** (id = SHA-256 of the payload bytes). The federation must be the charter's
 /// (`wrong_federation`, compared by bytes); the scope valid (`invalid_scope`); the payload well formed
@@ -46,7 +48,7 @@
 ///
 /// **Determinism.** Outputs never depend on `Dictionary` order: `rows` sort by key bytes; each list
 /// of a snapshot sorts by id bytes; listings (`motions`, `pauses`, `attestations`) and the events of
-/// expiry and superseding sort by entry index, then id; JSON is canonical, keys sorted by UTF-8 bytes.
+/// expiry and superseding sort by entry index, then id; JSON is canonical (RFC 8785: keys sorted by UTF-16 code units).
 /// Strings that decide anything (JSON keys, federation, party, pause and payload type) are compared
 /// by their UTF-8 bytes, never by Swift `String ==`, which is Unicode canonical equivalence.
 public struct Registry: Sendable, Hashable {

@@ -105,7 +105,8 @@ public struct NodeIdentity: Sendable {
     }
 
     /// Reads the identity in `directory` and checks that its files belong together: private files
-    /// 0600 or stricter, the certificate made for the TLS key and signed by it, and the public entry
+    /// opened without following links, owned by this user and 0600 or stricter (checked on the open
+    /// descriptor), the certificate made for the TLS key and signed by it, and the public entry
     /// naming that key's pin and the checkpoint key.
     public static func load(directory: String) throws(FileError) -> NodeIdentity {
         func invalid(_ message: String) -> FileError { FileError(code: "invalid_node_identity", message: message) }
@@ -113,8 +114,10 @@ public struct NodeIdentity: Sendable {
         let certificatePath = path(directory, certificateFileName)
         let entryPath = path(directory, entryFileName)
 
-        try checkPrivateMode(keyPath)
-        let tlsKeyPEM = try FileBytes.read(keyPath)
+        // One descriptor: the file whose mode and owner are checked is the file read.
+        let keyFile = try FileBytes.readFile(keyPath)
+        try keyFile.checkPrivate()
+        let tlsKeyPEM = keyFile.bytes
         let tlsKey: P256.Signing.PrivateKey
         do {
             tlsKey = try P256.Signing.PrivateKey(pemRepresentation: String(decoding: tlsKeyPEM, as: UTF8.self))
@@ -164,37 +167,9 @@ public struct NodeIdentity: Sendable {
         (directory as NSString).appendingPathComponent(fileName)
     }
 
-    /// Creates the directory 0700 (its parents as needed); an existing directory is used as it is.
+    /// Creates the directory 0700 (its parents as needed, each fsynced into its parent); an existing
+    /// directory is used as it is.
     static func makeDirectory(_ directory: String) throws(FileError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw FileError(code: "file_unwritable", message: "\(directory) exists and is not a directory")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw FileError(code: "file_unwritable", message: "cannot create \(directory): \(error.localizedDescription)")
-        }
-        // The umask may only narrow the mode; set it exactly.
-        guard chmod(directory, 0o700) == 0 else {
-            throw FileError(code: "file_unwritable", message: "cannot chmod \(directory): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    /// Refuses a private file that group or others may access, as `KeyFiles` does for key files.
-    static func checkPrivateMode(_ path: String) throws(FileError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw FileError(code: "file_unreadable", message: "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        do {
-            try KeyFile.checkPrivateFileMode(UInt32(info.st_mode) & 0o777, path: path)
-        } catch {
-            throw FileError(code: error.code.rawValue, message: error.message)
-        }
+        try FileBytes.makeDirectory(directory, mode: 0o700)
     }
 }

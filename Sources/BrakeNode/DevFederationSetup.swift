@@ -17,17 +17,18 @@ public enum DevFederationSetup {
         public var identityDirectory: String
     }
 
-    /// Prepares (or reuses, on restart) the dev federation in `dataDirectory`.
+    /// Prepares (or reuses, on restart) the dev federation in `dataDirectory`, which must be this user's
+    /// and not writable by others (`DataDirectory.prepare`) before any key is written there.
     public static func prepare(dataDirectory: String, seeds: () -> [[UInt8]]) throws -> Layout {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try DataDirectory.prepare(dataDirectory)
         let keysDir = (dataDirectory as NSString).appendingPathComponent("keys")
         let charterPath = (dataDirectory as NSString).appendingPathComponent("charter.dsse.json")
         let parties = ["lab-a", "lab-b", "gov-a"]
         let keyPaths = parties.map { (party: $0, path: (keysDir as NSString).appendingPathComponent("\($0).key")) }
         let identityDirectory = (dataDirectory as NSString).appendingPathComponent("identity")
         if !fm.fileExists(atPath: charterPath) {
-            try fm.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileBytes.makeDirectory(keysDir, mode: 0o700)
             let identity = try NodeIdentity.create(
                 directory: identityDirectory, id: "node-1", party: "lab-a", address: "127.0.0.1:7401")
             let made = try DevFederation.make(

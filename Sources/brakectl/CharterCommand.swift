@@ -22,7 +22,8 @@ struct CharterCommand: AsyncParsableCommand {
                   --out charter.dsse.json
                 Each node's operator first runs `brakectl node init --dir DIR --id ID --party P --address HOST:PORT` \
                 on the node's machine and hands over DIR/node.pub.json, which carries the pins of its keys.
-                Then every party runs `brakectl charter sign charter.dsse.json --key ...`.
+                Then every party runs `brakectl charter sign charter.dsse.json --key ...` once for each of its
+                keys: a charter is valid only when every key it lists has signed it.
                 """
         )
 
@@ -79,7 +80,7 @@ struct CharterCommand: AsyncParsableCommand {
     }
 
     struct SignCharter: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "sign", abstract: "Add your party's signature to a charter envelope.")
+        static let configuration = CommandConfiguration(commandName: "sign", abstract: "Add your key's signature to a charter envelope (every listed key must sign).")
 
         @Argument(help: "The charter envelope file; it is updated in place.")
         var file: String
@@ -99,6 +100,13 @@ struct CharterCommand: AsyncParsableCommand {
                 let signer = try loadKey(key)
                 guard let party = charter.party(owning: signer.key.publicKey) else {
                     throw CLIError(.refused, "the key in \(key) belongs to no party of this charter", code: "unknown_key")
+                }
+                // Each key signs a charter once (a second signature is `duplicate_signature`): signing
+                // again with a key that already signed changes nothing.
+                let pae = envelope.pae
+                if envelope.signatures.contains(where: { signer.key.publicKey.isValidSignature($0.sig, for: pae) }) {
+                    print("charter \(charter.id) is already signed with this key of \(party.id)")
+                    return
                 }
                 let signed = envelope.signed(with: signer.key)
                 do throws(FileError) { try FileBytes.replace(file, bytes: signed.jsonBytes() + Array("\n".utf8)) } catch {

@@ -38,8 +38,8 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         var verdict = "unknown"
         try await runReporting {
-            let encoded = scope.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? scope
-            let path = "/v1/check?scope=\(encoded)&max-staleness=\(maxStaleness)&consistency=\(linearizable ? "linearizable" : "local")"
+            let path = "/v1/check?scope=\(queryValue(scope))&max-staleness=\(queryValue(maxStaleness))"
+                + "&consistency=\(linearizable ? "linearizable" : "local")"
             let reply = try await node.client().get(path)
             let answer = reply.object ?? [:]
             if let federation, answer["federation"] as? String != federation {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrakeFiles
 import BrakeNode
 import Foundation
 import Logging
@@ -63,6 +64,8 @@ struct Braked: AsyncParsableCommand {
                 nodeConfiguration = layout.configuration
                 Self.printDevBanner(layout)
             }
+            // Before the store opens or anything is written: the data directory is ours and only ours.
+            try DataDirectory.prepare(nodeConfiguration.dataDirectory)
         } catch {
             FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
             throw ExitCode(78)

@@ -103,16 +103,19 @@ struct CharterTests {
         #expect(error?.message.contains("lab-b") == true)
         #expect(error?.message.contains("lab-a") == false)
 
-        // Two signatures by lab-a do not stand in for lab-b.
+        // A second signature by lab-a does not stand in for lab-b: it is refused outright.
         envelope = envelope.signed(with: devKey("lab-a"))
-        #expect(brakeError { () throws(BrakeError) in try Charter.verify(envelope) }?.code == .charterUnsigned)
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(envelope) }?.code == .duplicateSignature)
         #expect(brakeError { () throws(BrakeError) in try Charter.verify(dev.charter.unsignedEnvelope()) }?.code == .charterUnsigned)
     }
 
     @Test func foreignAndBadSignatures() throws {
         let stranger = try SigningKey(seed: seed(99))
-        let foreign = dev.envelope.signed(with: stranger)
+        var foreign = dev.envelope
+        foreign.signatures[0] = EnvelopeSignature(keyID: stranger.publicKey.keyID, sig: stranger.signature(for: foreign.pae))
         #expect(brakeError { () throws(BrakeError) in try Charter.verify(foreign) }?.code == .unknownKey)
+        // One signature more than the charter has keys is refused before any is verified.
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(dev.envelope.signed(with: stranger)) }?.code == .tooManySignatures)
 
         var bad = dev.envelope
         bad.signatures[1].sig[0] ^= 1
@@ -120,13 +123,57 @@ struct CharterTests {
 
         // A wrong keyid hint is harmless: verification tries every key.
         var misHinted = dev.envelope
-        misHinted.signatures[0].keyID = devKey("gov-a").publicKey.keyID
+        misHinted.signatures[0].keyID = devKey("lab-b").publicKey.keyID
         misHinted.signatures[1].keyID = nil
         #expect(try Charter.verify(misHinted) == dev.charter)
+        // But two hints naming one key are refused: each key signs once.
+        misHinted.signatures[1].keyID = devKey("lab-b").publicKey.keyID
+        #expect(brakeError { () throws(BrakeError) in try Charter.verify(misHinted) }?.code == .duplicateSignature)
 
         var retyped = dev.envelope
         retyped.payloadType = "application/json"
         #expect(brakeError { () throws(BrakeError) in try Charter.verify(retyped) }?.code == .wrongPayloadType)
+    }
+
+    /// A dev-like charter in which lab-a lists `labAKeys`, signed by `signers`.
+    static func charter(labAKeys: [PublicKey], signedBy signers: [SigningKey]) -> Envelope {
+        var draft = dev.charter
+        draft.parties[0].keys = labAKeys
+        return signers.reduce(draft.unsignedEnvelope()) { $0.signed(with: $1) }
+    }
+
+    /// Proof of possession: every key a charter lists must have signed it. A party cannot list a key it
+    /// does not hold next to its own, even though its own signature makes it a signer.
+    @Test func everyListedKeyMustSignTheCharter() throws {
+        let second = try SigningKey(seed: seed(11))
+        let keys = [devKey("lab-a").publicKey, second.publicKey]
+        let others = [devKey("lab-b"), devKey("gov-a")]
+
+        let proven = Self.charter(labAKeys: keys, signedBy: [devKey("lab-a"), second] + others)
+        #expect(try Charter.verify(proven).parties[0].keys == keys)
+
+        let unproven = Self.charter(labAKeys: keys, signedBy: [devKey("lab-a")] + others)
+        let error = brakeError { () throws(BrakeError) in try Charter.verify(unproven) }
+        #expect(error?.code == .unprovenKey)
+        #expect(error?.message.contains(second.publicKey.keyID) == true)
+        #expect(error?.message.contains("\"lab-a\"") == true)
+    }
+
+    /// 32 bytes that encode no curve point pass the key's byte checks, but no one can sign under them,
+    /// so no charter can list them.
+    @Test func aKeyThatIsNoPointCannotBeListed() throws {
+        let noPoint = try PublicKey(rawRepresentation: hexBytes("02" + String(repeating: "00", count: 31)))
+        let envelope = Self.charter(labAKeys: [devKey("lab-a").publicKey, noPoint], signedBy: dev.keys.map(\.key))
+        let error = brakeError { () throws(BrakeError) in try Charter.verify(envelope) }
+        #expect(error?.code == .unprovenKey)
+        #expect(error?.message.contains(noPoint.keyID) == true)
+    }
+
+    /// A party that did not sign at all is still `charter_unsigned`, named.
+    @Test func aPartyWithoutSignatureIsNamedFirst() {
+        let envelope = Self.charter(labAKeys: [devKey("lab-a").publicKey], signedBy: [devKey("lab-a"), devKey("gov-a")])
+        let error = brakeError { () throws(BrakeError) in try Charter.verify(envelope) }
+        #expect(error?.code == .charterUnsigned && error?.message.contains("lab-b") == true)
     }
 }
 
@@ -167,15 +214,17 @@ struct PolicyTests {
         #expect(r.isSatisfied(by: Set(parties), in: c) == satisfied)
     }
 
-    /// Signatures count per party: lab-a signing twice, or with both of its keys, is one party.
+    /// Signatures count per party: lab-a signing with both of its keys is one party; one key signing
+    /// twice is refused (`duplicate_signature`).
     @Test func twoKeysOfOnePartyCountOnce() throws {
         let c = Self.charter
         let envelope = Envelope(payloadType: "t", payload: utf8("x"))
             .signed(with: try SigningKey(seed: seed(1)))
             .signed(with: try SigningKey(seed: seed(11)))
-            .signed(with: try SigningKey(seed: seed(1)))
+        let twice = envelope.signed(with: try SigningKey(seed: seed(1)))
+        #expect(brakeError { () throws(BrakeError) in try c.verifiedSignatures(of: twice) }?.code == .duplicateSignature)
         let verified = try c.verifiedSignatures(of: envelope)
-        #expect(verified.map(\.party) == ["lab-a", "lab-a", "lab-a"])
+        #expect(verified.map(\.party) == ["lab-a", "lab-a"])
         let distinct = VerifiedSignature.distinctParties(verified)
         #expect(distinct.count == 1)
         #expect(!c.trigger.isSatisfied(by: Set(distinct.map(\.party)), in: c))

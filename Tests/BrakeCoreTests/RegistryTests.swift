@@ -69,11 +69,17 @@ struct RegistryTests {
         #expect(cosign.newSigners == ["lab-b"] && cosign.wouldPass)
     }
 
-    /// A party signing twice, or lab-a's signatures repeated, still counts once.
-    @Test func repeatedSignaturesCountOnce() throws {
+    /// A signature repeated is refused, not counted twice; the motion can still be submitted once.
+    @Test func repeatedSignatureIsRefused() throws {
         var h = Harness()
         let trigger = h.motion()
-        let receipt = h.accept(sign(trigger, "lab-a", "lab-a"))
+        let before = recordRows(h.registry)
+        guard case .rejected(let error) = h.submit(sign(trigger, "lab-a", "lab-a")).outcome else {
+            Issue.record("a repeated signature was accepted")
+            return
+        }
+        #expect(error.code == .duplicateSignature && recordRows(h.registry) == before)
+        let receipt = h.accept(sign(trigger, "lab-a"))
         #expect(receipt?.state == "open" && receipt?.signers == ["lab-a"])
         #expect(h.registry.motion(id: receipt!.id)?.envelope.signatures.count == 1)
     }
