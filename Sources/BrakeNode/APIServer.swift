@@ -28,13 +28,14 @@ public struct APIServer: Sendable {
 
     /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon
     /// as it is bound.
-    public func application() -> some ApplicationProtocol {
+    func application(claim: SocketClaim? = nil) -> some ApplicationProtocol {
         let socketPath = configuration.socketPath
         let logger = self.logger
         return Application(
             router: router(),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "braked"),
             onServerRunning: { _ in
+                claim?.recordBound()
                 if chmod(socketPath, 0o660) != 0 {
                     logger.error("cannot set mode 0660 on \(socketPath): errno \(errno)")
                 }

@@ -21,6 +21,14 @@ public struct BrakeDaemon: Sendable {
         self.logger = logger
     }
 
+    /// The exit status for an error that stopped the daemon: 78 (EX_CONFIG) when the configuration
+    /// cannot work (a socket another node claims, an identity that does not match the charter), 1
+    /// for anything else.
+    public static func exitStatus(for error: any Error) -> Int32 {
+        if let error = error as? NodeError, error.code == .config { return 78 }
+        return 1
+    }
+
     /// Reads and verifies the charter file.
     public static func loadCharter(path: String) throws -> Charter {
         try Charter.verify(Envelope(json: FileBytes.read(path)))
@@ -31,6 +39,14 @@ public struct BrakeDaemon: Sendable {
         try configuration.validate()
         let charter = try Self.loadCharter(path: configuration.charterPath)
         let store = try BrakeStore(directory: configuration.dataDirectory)
+        let claim: SocketClaim
+        do {
+            claim = try SocketClaim(path: configuration.socketPath)
+        } catch {
+            store.close()
+            throw error
+        }
+        defer { claim.release() }
         let links = charter.nodes.count > 1 ? try PeerLinks.make(configuration: configuration, charter: charter, logger: logger) : nil
         let driver: NodeDriver
         do {
@@ -59,7 +75,7 @@ public struct BrakeDaemon: Sendable {
             configuration: .init(
                 services: peerServices + [
                     .init(service: ticker),
-                    .init(service: api.application()),
+                    .init(service: api.application(claim: claim)),
                     // Listed last, so it is the first to hear of a shutdown: it ends the event
                     // streams, which would otherwise hold the server's graceful shutdown open.
                     .init(service: EventStreamCloser(events: driver.events)),
@@ -77,7 +93,6 @@ public struct BrakeDaemon: Sendable {
         }
         await links?.network.shutdown()
         await driver.shutdown()
-        try? FileManager.default.removeItem(atPath: configuration.socketPath)
     }
 }
 

@@ -74,7 +74,8 @@ struct Braked: AsyncParsableCommand {
             try await BrakeDaemon(configuration: nodeConfiguration, metrics: metrics, logger: logger).run()
         } catch {
             FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
-            throw ExitCode(1)
+            // A configuration that cannot work (a claimed socket, a bad identity) is 78, as at load.
+            throw ExitCode(BrakeDaemon.exitStatus(for: error))
         }
     }
 
