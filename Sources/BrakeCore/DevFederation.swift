@@ -13,7 +13,8 @@ public enum DevFederation {
     /// (for lab-a, lab-b, gov-a in that order) and the identity of `node-1`: its peer address, the pin
     /// of its TLS key (`NodeInfo.tlsPin`) and its checkpoint public key.
     public static func make(
-        seeds: [[UInt8]], nodeAddress: String, tlsPin: String, checkpointKey: PublicKey
+        seeds: [[UInt8]], nodeAddress: String, tlsPin: String, checkpointKey: PublicKey,
+        federation: String = DevFederation.federation
     ) throws(BrakeError) -> (charter: Charter, envelope: Envelope, keys: [(party: String, key: SigningKey)]) {
         guard seeds.count == 3 else {
             throw BrakeError(.invalidKey, "the development federation needs 3 seeds, got \(seeds.count)")

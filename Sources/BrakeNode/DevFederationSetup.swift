@@ -31,9 +31,14 @@ public enum DevFederationSetup {
             try FileBytes.makeDirectory(keysDir, mode: 0o700)
             let identity = try NodeIdentity.create(
                 directory: identityDirectory, id: "node-1", party: "lab-a", address: "127.0.0.1:7401")
+            let seedBytes = seeds()
+            // A federation id of its own per dev federation, so a signature made for one dev run
+            // can never be replayed into another, and a misdirected check names the wrong one.
+            let suffix = sha256Hex(seedBytes.flatMap { $0 }).prefix(8)
             let made = try DevFederation.make(
-                seeds: seeds(), nodeAddress: identity.entry.address,
-                tlsPin: identity.tlsPin, checkpointKey: identity.entry.checkpointKey
+                seeds: seedBytes, nodeAddress: identity.entry.address,
+                tlsPin: identity.tlsPin, checkpointKey: identity.entry.checkpointKey,
+                federation: "\(DevFederation.federation)-\(suffix)"
             )
             for (party, key) in made.keys {
                 let path = (keysDir as NSString).appendingPathComponent("\(party).key")
