@@ -186,7 +186,6 @@ extension BrakeReplica {
         validated = nil
         registry = restored
         lastStamp = max(lastStamp, restored.lastTime)
-        snapshotIndex = snapshot.metadata.index
         snapshotsInstalled += 1
         pending.install = SnapshotInstall(
             snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
@@ -214,7 +213,6 @@ extension BrakeReplica {
         } catch {
             return  // nothing new to fold in
         }
-        snapshotIndex = applied
         pending.compaction = raft.snapshot
     }
 }

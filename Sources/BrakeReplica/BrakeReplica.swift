@@ -28,8 +28,8 @@ public struct BrakeReplica: Sendable {
     public internal(set) var now: ReplicaTime
     /// Set when storage failed: the node stops writing and answers `node_halted` until restarted.
     public internal(set) var halted: String?
-    /// The index of the last snapshot this node took or installed.
-    public internal(set) var snapshotIndex: UInt64
+    /// The index of the last snapshot this node took or installed (Raft holds it).
+    public var snapshotIndex: UInt64 { raft.snapshot?.metadata.index ?? 0 }
     /// Snapshots received from a leader and installed since start.
     public internal(set) var snapshotsInstalled = 0
 
@@ -42,8 +42,6 @@ public struct BrakeReplica: Sendable {
     var forwarded: [UInt64: Forwarded] = [:]
     /// Linearizable reads waiting for a read index, by request id.
     var reads: [UInt64: PendingRead] = [:]
-    /// Request ids the core makes for reads of its own (forwarded submissions keep the peer's).
-    var nextInternalID: UInt64 = 1 << 62
 
     /// Freshness of a leader: for each peer, the send time of the latest heartbeat of this term
     /// it acknowledged (dated by when the heartbeat left, never by when the answer arrived).
@@ -145,7 +143,6 @@ public struct BrakeReplica: Sendable {
         self.registry = stored.registry
         self.lastStamp = stored.entries.reduce(stored.registry.lastTime) { max($0, LogRecord.stamp(of: $1.data) ?? $0) }
         self.now = now
-        self.snapshotIndex = snapshotIndex
         var raftConfig = config.raft
         raftConfig.id = nodeID
         raftConfig.voters = charter.nodes.map(\.id).sorted()
