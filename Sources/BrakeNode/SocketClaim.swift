@@ -1,4 +1,5 @@
 import BrakeReplica
+import BrakeStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,20 +18,19 @@ import Darwin
 /// device and inode), never one that another process put there since.
 final class SocketClaim: Sendable {
     let path: String
-    private let lock: Mutex<Int32?>
+    private let lock: DataDirectoryLock
     private let bound = Mutex<(device: UInt64, inode: UInt64)?>(nil)
 
     /// Takes the lock and clears a stale socket, or refuses with `config`.
     init(path: String) throws(NodeError) {
         self.path = path
-        let lockPath = path + ".lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw NodeError(.config, "cannot open the socket lock \(lockPath): errno \(errno)") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw NodeError(.config, "the API socket \(path) is claimed by another running braked (\(lockPath) is locked); stop it or choose another socket")
+        do {
+            lock = try DataDirectoryLock(
+                lockFile: path + ".lock", guarding: "the API socket \(path)",
+                directory: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        } catch {
+            throw NodeError(.config, "\(error.message) (another braked serves or claims this socket)")
         }
-        lock = Mutex(fd)
         var info = stat()
         guard lstat(path, &info) == 0 else { return }  // nothing there
         guard info.st_mode & S_IFMT == S_IFSOCK else {
@@ -59,13 +59,7 @@ final class SocketClaim: Sendable {
                 unlink(path)
             }
         }
-        lock.withLock { fd in
-            if let open = fd {
-                flock(open, LOCK_UN)
-                close(open)
-                fd = nil
-            }
-        }
+        lock.release()
     }
 
     /// Whether something accepts connections on the Unix socket at `path`.

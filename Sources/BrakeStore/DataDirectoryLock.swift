@@ -21,11 +21,17 @@ package final class DataDirectoryLock: Sendable {
 
     /// Creates `directory` (mode 0700, with missing parents) if needed and takes the lock, or fails with
     /// `data_dir_locked` when another holder has it.
-    package init(directory: String) throws(StoreError) {
-        self.directory = directory
+    package convenience init(directory: String) throws(StoreError) {
         try Self.makeDirectory(directory)
-        let path = directory + "/LOCK"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try self.init(lockFile: directory + "/LOCK", guarding: "data directory \(directory)", directory: directory)
+    }
+
+    /// Takes an exclusive, non-blocking `flock` on `path` (created 0600 if missing), which guards
+    /// `what` (named in the error), or fails with `data_dir_locked` naming the holder's pid. The same
+    /// mechanism guards other paths one process must own, such as the API socket.
+    package init(lockFile path: String, guarding what: String, directory: String) throws(StoreError) {
+        self.directory = directory
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw StoreError.posix(.io, "open lock file \(path)", errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -34,8 +40,8 @@ package final class DataDirectoryLock: Sendable {
             if code == EWOULDBLOCK {
                 throw StoreError(
                     .locked,
-                    "data directory \(directory) is in use by another Brake store\(holder.map { " (pid \($0))" } ?? "")"
-                        + "; \(path) is locked. Stop the other node or choose another directory.",
+                    "\(what) is in use by another Brake process\(holder.map { " (pid \($0))" } ?? "")"
+                        + "; \(path) is locked. Stop the other node or choose another path.",
                     status: code)
             }
             throw StoreError.posix(.io, "lock \(path)", errno: code)
