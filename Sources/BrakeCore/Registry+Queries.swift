@@ -31,10 +31,7 @@ extension Registry {
     /// Whether work of `scope` may run at `now`: `paused` if a pause in force covers it, else `clear`.
     /// Sunsets are evaluated at `now`, even before an entry records them.
     public func check(_ scope: Scope, at now: Millis) -> CheckVerdict {
-        let covering = pauses.filter { $0.isInForce(at: now) && $0.scope.covers(scope) }
-        guard !covering.isEmpty else { return CheckVerdict(verdict: .clear, scope: scope) }
-        let reason = covering.map { "pause \($0.id.prefix(12)) of \($0.scope): \($0.reason)" }.joined(separator: "; ")
-        return CheckVerdict(verdict: .paused, scope: scope, pauses: covering, reason: reason)
+        checkTable.check(scope, at: now)
     }
 
     /// The compliance view at `now`: for each pause in force, one row per lab (labs are expected to

@@ -53,6 +53,11 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
     /// The canonical JSON form.
     public func jsonBytes() -> [UInt8] { json.canonicalBytes() }
 
+    /// Parses the JSON form (strict: unknown fields and types are refused).
+    public init(jsonBytes: [UInt8]) throws(BrakeError) {
+        try self.init(json: try JSONValue.parse(jsonBytes, what: "registry event"))
+    }
+
     /// Decodes the JSON form.
     public init(from decoder: any Decoder) throws { self = try Self.decode(from: decoder) }
     /// Encodes the JSON form.

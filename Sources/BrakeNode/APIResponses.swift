@@ -51,6 +51,8 @@ enum APIResponses {
         case .tooLarge: status = .contentTooLarge
         case .badRequest: status = .badRequest
         case .notFound: status = .notFound
+        case .historyUnavailable: status = .gone
+        case .tooManyStreams: status = .serviceUnavailable
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .notLeader, .unavailable, .dropped, .overloaded, .inconsistentStore: status = .serviceUnavailable
         default: status = .internalServerError

@@ -1,6 +1,7 @@
 import BrakeCore
 import BrakeReplica
 import BrakeRaft
+import BrakeStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,30 +39,68 @@ extension APIServer {
         }
     }
 
-    /// `GET /v1/events`: Server-Sent Events of registry events, each with its entry's index as id.
+    /// `GET /v1/events`: Server-Sent Events of registry events.
     ///
-    /// A client resumes with `Last-Event-ID: N` (or `?from=N`) and receives every event of entries
-    /// after N: past events are recomputed by replaying the committed log through a fresh registry
-    /// (the registry is a pure function of the log), then live events follow without a gap.
+    /// Each event's id is `INDEX.POSITION`: the entry that produced it and its place among that
+    /// entry's events. A client resumes with `Last-Event-ID` (or `?from=`) set to the last id it
+    /// read, and gets every later event exactly once; a bare `INDEX` resumes after all of that
+    /// entry's events. Without either, the stream starts with the next entry applied.
+    ///
+    /// Events come from the store's event table, a page at a time, so a replay from any point
+    /// runs here, never on the driver, verifies no signature again, and a slow reader only reads
+    /// at its own pace: nothing is queued for it, so nothing can be dropped. At most
+    /// `maxEventStreams` streams are open at once (503 `too_many_streams`); a resume from before
+    /// the history this node keeps is answered 410 `history_unavailable`.
     func eventStream(_ request: Request) async -> Response {
-        let lastSeen = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap(UInt64.init)
-            ?? request.uri.queryParameters.get("from").flatMap(UInt64.init)
-        let driver = self.driver
-        let live = driver.events.subscribe()
-        let body = ResponseBody { writer in
-            var delivered = lastSeen ?? 0
-            if let lastSeen {
-                let history = try await driver.replayEvents(after: lastSeen)
-                for event in history.events {
-                    try await writer.write(Self.sse(event))
-                }
-                delivered = history.through
-            } else {
-                delivered = await driver.currentRegistry().appliedIndex
+        let resumeText = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("from").map { String($0) }
+        var cursor: EventCursor?
+        if let resumeText {
+            guard let parsed = EventCursor(resumeText) else {
+                return APIResponses.error(NodeError(.badRequest, "event id \(resumeText) is neither INDEX nor INDEX.POSITION"))
             }
-            try await writer.write(ByteBuffer(string: ": brake events from index \(delivered + 1)\n\n"))
-            for await event in live where event.index > delivered {
-                try await writer.write(Self.sse(event))
+            cursor = parsed
+        }
+        let store = driver.store
+        guard let wake = driver.events.subscribe() else {
+            return APIResponses.error(NodeError(.tooManyStreams, "\(driver.events.limit) event streams are open, the most this node serves; try again later"))
+        }
+        let start: EventCursor
+        do {
+            let now = try store.events(afterIndex: 0, position: nil, limit: 0)
+            if let cursor {
+                // Every event after the cursor must be stored: entries from eventsFrom on are.
+                guard cursor.index + (cursor.position == nil ? 1 : 0) >= now.eventsFrom || cursor.index >= now.appliedIndex else {
+                    return APIResponses.error(NodeError(
+                        .historyUnavailable,
+                        "this node keeps events from entry \(now.eventsFrom) on (it installed a snapshot); resume from \(now.eventsFrom - 1) or later"))
+                }
+                start = cursor
+            } else {
+                start = EventCursor(index: now.appliedIndex, position: nil)
+            }
+        } catch {
+            return APIResponses.error(NodeError(.unavailable, "cannot read the event table: \(error)"))
+        }
+        let body = ResponseBody { writer in
+            var cursor = start
+            var wakeups = wake.makeAsyncIterator()
+            try await writer.write(ByteBuffer(string: ": brake events after \(cursor)\n\n"))
+            while true {
+                let page = try store.events(afterIndex: cursor.index, position: cursor.position, limit: Self.eventPage)
+                if let last = page.events.last {
+                    var buffer = ByteBuffer()
+                    for stored in page.events { Self.writeSSE(stored, to: &buffer) }
+                    try await writer.write(buffer)
+                    cursor = EventCursor(index: last.index, position: last.position)
+                }
+                if page.events.count == Self.eventPage {
+                    // A write to a client that keeps up does not suspend: let other requests run
+                    // between pages, or a few replays would hold every thread of the pool.
+                    await Task.yield()
+                    continue
+                }
+                // Caught up through the applied index of that read: wait for the next apply.
+                guard await wakeups.next() != nil else { break }
             }
             try await writer.finish(nil)
         }
@@ -72,15 +111,22 @@ extension APIServer {
         )
     }
 
-    static func sse(_ event: IndexedEvent) -> ByteBuffer {
-        let json = String(decoding: event.event.jsonBytes(), as: UTF8.self)
-        let type = event.event.type
-        return ByteBuffer(string: "id: \(event.index)\nevent: \(type)\ndata: \(json)\n\n")
+    /// Events read from the store per page (and per write).
+    static let eventPage = 64
+
+    /// Appends one stored event as a Server-Sent Event.
+    static func writeSSE(_ stored: BrakeStore.StoredEvent, to buffer: inout ByteBuffer) {
+        buffer.writeString("id: \(stored.index).\(stored.position)\nevent: \(stored.type)\ndata: ")
+        buffer.writeBytes(stored.json)
+        buffer.writeString("\n\n")
     }
 
     /// `GET /metrics`: Prometheus text.
     func prometheus() async -> Response {
         metrics.update(from: await driver.status())
+        metrics.eventStreams.set(Double(driver.events.count) as Double)
+        metrics.apiConnections.set(Double(connections.count) as Double)
+        metrics.apiEvictions.set(Double(connections.evicted) as Double)
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4"],
@@ -89,31 +135,30 @@ extension APIServer {
     }
 }
 
-extension NodeDriver {
-    /// Every event of the committed entries after `index`, recomputed by replaying the log.
-    func replayEvents(after index: UInt64) throws -> (events: [IndexedEvent], through: UInt64) {
-        let applied = replica.registry.appliedIndex
-        guard index < applied else { return ([], applied) }
-        guard try store.firstIndex() <= 1 else {
-            // The log was compacted: history before the snapshot is gone; serve what remains.
-            return ([], applied)
-        }
-        var replay = Registry(charter: charter)
-        var events: [IndexedEvent] = []
-        var next: UInt64 = 1
-        while next <= applied {
-            let batch = try store.entries(from: next, through: min(applied, next + 511))
-            guard !batch.isEmpty else { break }
-            for entry in batch {
-                let result = replay.apply(index: entry.index, data: entry.data)
-                if entry.index > index {
-                    events += result.events.map { IndexedEvent(index: entry.index, event: $0) }
-                }
-            }
-            next = batch.last!.index + 1
-        }
-        return (events, applied)
+/// A position in the event stream: after event `position` of entry `index`, or after all of
+/// entry `index`'s events when `position` is nil. Its text is `INDEX.POSITION` or `INDEX`.
+struct EventCursor: Sendable, Hashable, CustomStringConvertible {
+    var index: UInt64
+    var position: UInt32?
+
+    init(index: UInt64, position: UInt32?) {
+        self.index = index
+        self.position = position
     }
+
+    /// Parses `INDEX` or `INDEX.POSITION` (decimal digits only).
+    init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let index = UInt64(parts[0]) else { return nil }
+        self.index = index
+        if parts.count == 2 {
+            guard let position = UInt32(parts[1]) else { return nil }
+            self.position = position
+        }
+    }
+
+    var description: String { position.map { "\(index).\($0)" } ?? "\(index)" }
 }
 
 /// Turns any error a route throws into the API's JSON error body, so no client ever sees a bare

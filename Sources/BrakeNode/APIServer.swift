@@ -17,6 +17,10 @@ public struct APIServer: Sendable {
     let configuration: NodeConfiguration
     let metrics: NodeMetrics
     let logger: Logger
+    /// Keeps at most `apiMaxConnections` open, closing the idlest to make room.
+    let connections: ConnectionGovernor
+    /// Decodes submitted envelopes off the cooperative pool, one at a time.
+    let decoder = EnvelopeDecoder()
 
     /// Creates the API for a driver.
     public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger) {
@@ -24,6 +28,7 @@ public struct APIServer: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.connections = ConnectionGovernor(limit: configuration.apiMaxConnections)
     }
 
     /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon
@@ -31,8 +36,12 @@ public struct APIServer: Sendable {
     func application(claim: SocketClaim? = nil) -> some ApplicationProtocol {
         let socketPath = configuration.socketPath
         let logger = self.logger
+        let connections = self.connections
         return Application(
             router: router(),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [connections.handler()],
+                idleTimeout: .milliseconds(Int64(configuration.apiIdleTimeoutMillis)))),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "braked"),
             onServerRunning: { _ in
                 claim?.recordBound()
@@ -85,7 +94,9 @@ public struct APIServer: Sendable {
         guard let consistency = ReadConsistency(rawValue: requested) else {
             return APIResponses.error(NodeError(.badRequest, "consistency \(requested) is neither local nor linearizable"))
         }
-        let verdict = await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
+        let verdict = consistency == .local
+            ? driver.checkLocal(scope, maxStalenessMillis: staleness)
+            : await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
         return APIResponses.json(CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses, reason: verdict.reason,
@@ -124,9 +135,10 @@ public struct APIServer: Sendable {
             return APIResponses.error(NodeError(.badRequest, "cannot read the request body: \(error)"))
         }
         let envelope: Envelope
-        do {
-            envelope = try Envelope(json: Array(buffer: body))
-        } catch {
+        switch await decoder.decode(Array(buffer: body)) {
+        case .success(let decoded):
+            envelope = decoded
+        case .failure(let error):
             metrics.rejected(error.code.rawValue).increment()
             return APIResponses.error(error)
         }

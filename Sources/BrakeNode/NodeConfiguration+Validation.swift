@@ -6,7 +6,8 @@ extension NodeConfiguration {
     /// otherwise be ignored silently and its default used).
     static let knownFields: Set<String> = [
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
-        "submitTimeoutMillis", "snapshotInterval", "identity", "listen", "peers",
+        "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
+        "identity", "listen", "peers",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -28,6 +29,15 @@ extension NodeConfiguration {
         }
         guard (1...600_000).contains(submitTimeoutMillis) else {
             throw fail("submitTimeoutMillis", submitTimeoutMillis, "must be 1 to 600000 ms")
+        }
+        guard (8...65_536).contains(apiMaxConnections) else {
+            throw fail("apiMaxConnections", apiMaxConnections, "must be 8 to 65536")
+        }
+        guard (100...3_600_000).contains(apiIdleTimeoutMillis) else {
+            throw fail("apiIdleTimeoutMillis", apiIdleTimeoutMillis, "must be 100 to 3600000 ms")
+        }
+        guard maxEventStreams >= 1, maxEventStreams < apiMaxConnections else {
+            throw fail("maxEventStreams", maxEventStreams, "must be at least 1 and below apiMaxConnections (\(apiMaxConnections)), so streams cannot hold every connection")
         }
         guard snapshotInterval >= 1 else { throw fail("snapshotInterval", snapshotInterval, "must be at least 1") }
         guard !dataDirectory.isEmpty else { throw fail("dataDir", "\"\"", "must name a directory") }

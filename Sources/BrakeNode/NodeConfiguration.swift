@@ -28,6 +28,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var submitTimeoutMillis: Int = 5_000
     /// Take a registry snapshot and compact the log once this many entries were applied since the last one.
     public var snapshotInterval: UInt64 = 10_000
+    /// The most API connections open at once: a new one beyond it closes the connection idle the
+    /// longest (or itself, when every other is busy). Event streams count too.
+    public var apiMaxConnections: Int = 256
+    /// How long an API connection may sit idle between requests before the node closes it.
+    public var apiIdleTimeoutMillis: Int = 30_000
+    /// The most `/v1/events` streams open at once; more are answered 503 `too_many_streams`.
+    public var maxEventStreams: Int = 64
     /// The node identity directory (`brakectl node init`): TLS key and certificate. Required when
     /// the charter has more than one node.
     public var identityDirectory: String?
@@ -66,6 +73,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         var maxBodyBytes: Int?
         var submitTimeoutMillis: Int?
         var snapshotInterval: UInt64?
+        var apiMaxConnections: Int?
+        var apiIdleTimeoutMillis: Int?
+        var maxEventStreams: Int?
         var identity: String?
         var listen: String?
         var peers: [String: String]?
@@ -104,6 +114,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.maxBodyBytes { config.maxBodyBytes = v }
         if let v = file.submitTimeoutMillis { config.submitTimeoutMillis = v }
         if let v = file.snapshotInterval { config.snapshotInterval = v }
+        if let v = file.apiMaxConnections { config.apiMaxConnections = v }
+        if let v = file.apiIdleTimeoutMillis { config.apiIdleTimeoutMillis = v }
+        if let v = file.maxEventStreams { config.maxEventStreams = v }
         config.identityDirectory = file.identity.map(resolve)
         config.listenAddress = file.listen
         config.peerAddresses = file.peers ?? [:]

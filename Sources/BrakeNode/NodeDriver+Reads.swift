@@ -63,20 +63,15 @@ extension NodeDriver {
 
     /// Answers whether `scope` is paused.
     ///
-    /// The local path answers `unknown` when the node cannot show contact with a quorum within
-    /// `maxStalenessMillis`, measured on the monotonic clock now: a cut-off or resumed node must
-    /// not say `clear`. The linearizable path confirms the read with a quorum first and answers
-    /// `unknown` if that does not finish within the timeout.
+    /// The local path answers from what the driver last published, without entering the driver,
+    /// and answers `unknown` when that shows no contact with a quorum within `maxStalenessMillis`,
+    /// measured on the monotonic clock now: a cut-off, resumed or stuck node must not say `clear`.
+    /// The linearizable path confirms the read with a quorum first and answers `unknown` if that
+    /// does not finish within the timeout.
     public func check(_ scope: Scope, maxStalenessMillis: Int, consistency: ReadConsistency, timeoutMillis: Int) async -> CheckVerdict {
         switch consistency {
         case .local:
-            let now = clock.now()
-            guard replica.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic) else {
-                let reason = replica.halted.map { "the node halted after a storage failure: \($0)" }
-                    ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
-                return CheckVerdict(verdict: .unknown, scope: scope, pauses: [], reason: reason)
-            }
-            return replica.registry.check(scope, at: now.wall)
+            return checkLocal(scope, maxStalenessMillis: maxStalenessMillis)
         case .linearizable:
             guard await confirmRead(timeoutMillis: timeoutMillis) else {
                 return CheckVerdict(
@@ -86,6 +81,18 @@ extension NodeDriver {
             }
             return replica.registry.check(scope, at: clock.now().wall)
         }
+    }
+
+    /// The local check, from the published view.
+    public nonisolated func checkLocal(_ scope: Scope, maxStalenessMillis: Int) -> CheckVerdict {
+        let view = published.current
+        let now = clock.now()
+        guard view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic) else {
+            let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
+                ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
+            return CheckVerdict(verdict: .unknown, scope: scope, pauses: [], reason: reason)
+        }
+        return view.table.check(scope, at: now.wall)
     }
 
     /// The registry as this node has applied it.

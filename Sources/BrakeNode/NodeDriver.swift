@@ -22,8 +22,10 @@ public actor NodeDriver {
     let transport: any PeerTransport
     let clock: NodeClock
     let logger: Logger
-    /// Live registry events for `/v1/events`.
+    /// Wakes the `/v1/events` streams as entries are applied.
     public nonisolated let events: EventHub
+    /// The check table and freshness, published after every batch for `check`.
+    public nonisolated let published = PublishedReads()
 
     var replica: BrakeReplica
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
@@ -47,7 +49,7 @@ public actor NodeDriver {
         self.transport = transport
         self.clock = clock
         self.logger = logger
-        self.events = EventHub()
+        self.events = EventHub(limit: configuration.maxEventStreams)
 
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()
@@ -114,8 +116,9 @@ public actor NodeDriver {
         return nextRequestID
     }
 
-    /// Carries out every batch the core has, in its order.
+    /// Carries out every batch the core has, in its order, then publishes what `check` reads.
     func drain() {
+        defer { published.publish(.init(table: replica.registry.checkTable, basis: replica.readBasis())) }
         while replica.hasReady {
             let ready = replica.ready()
             if let softState = ready.softState {
@@ -154,8 +157,13 @@ public actor NodeDriver {
         for applied in ready.applied {
             try store.applyCommitted(
                 index: applied.entry.index,
-                writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) })
-            events.publish(applied.result.events.map { IndexedEvent(index: applied.entry.index, event: $0) })
+                writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
+                events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) })
+        }
+        if let last = ready.applied.last {
+            events.applied(through: last.entry.index)
+        } else if let install = ready.install {
+            events.applied(through: install.appliedIndex)
         }
         // 4. Compaction: the snapshot the core took, and the log folded into it.
         if let snapshot = ready.compaction {

@@ -13,6 +13,9 @@ public final class NodeMetrics: Sendable {
     let isLeader: Gauge
     let pausesInForce: Gauge
     let openMotions: Gauge
+    let eventStreams: Gauge
+    let apiConnections: Gauge
+    let apiEvictions: Gauge
     let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
 
     /// Where the peer transport's counters come from (set once the transport runs).
@@ -31,6 +34,9 @@ public final class NodeMetrics: Sendable {
         isLeader = registry.makeGauge(descriptor: Self.name("brake_raft_is_leader", "1 if this node leads Raft"))
         pausesInForce = registry.makeGauge(descriptor: Self.name("brake_pauses_in_force", "Pauses in force now"))
         openMotions = registry.makeGauge(descriptor: Self.name("brake_motions_open", "Motions open for signatures"))
+        eventStreams = registry.makeGauge(descriptor: Self.name("brake_event_streams", "Open /v1/events streams"))
+        apiConnections = registry.makeGauge(descriptor: Self.name("brake_api_connections", "Open local API connections"))
+        apiEvictions = registry.makeGauge(descriptor: Self.name("brake_api_connections_evicted_total", "Idle API connections closed to make room for new ones"))
     }
 
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {

@@ -14,18 +14,30 @@ extension BrakeReplica {
     /// Whether this node can answer a local read with staleness at most `maxStalenessMillis`,
     /// at monotonic time `monotonic` (read by the shell at the moment of the check).
     public func isFresh(maxStalenessMillis: Int64, at monotonic: Int64) -> Bool {
-        guard halted == nil, registry.appliedIndex >= raft.commitIndex else { return false }
-        let t = max(monotonic, now.monotonic)
+        readBasis().isFresh(maxStalenessMillis: maxStalenessMillis, at: monotonic)
+    }
+
+    /// What a reader outside the driver needs to judge freshness later: the contact that proves
+    /// this node current as of now. The shell publishes it after every batch, so `check` never
+    /// waits for the driver; a driver that stops publishing makes the basis age, and `check`
+    /// answers `unknown` once it is older than the staleness bound.
+    public func readBasis() -> ReadBasis {
+        ReadBasis(contact: currentContact(), halted: halted)
+    }
+
+    /// The monotonic time of the latest contact with a quorum that this node's applied state
+    /// reflects, or nil when it has none.
+    func currentContact() -> Int64? {
+        guard halted == nil, registry.appliedIndex >= raft.commitIndex else { return nil }
         switch raft.role {
         case .leader:
-            guard let contact = quorumContact(at: t) else { return false }
-            return t - contact <= maxStalenessMillis
+            return quorumContact(at: now.monotonic)
         case .follower:
             guard let contact = leaderContact, contact.term == raft.term, raft.leader != nil,
-                  registry.appliedIndex >= contact.commit else { return false }
-            return t - contact.at <= maxStalenessMillis
+                  registry.appliedIndex >= contact.commit else { return nil }
+            return contact.at
         case .preCandidate, .candidate:
-            return false
+            return nil
         }
     }
 
@@ -91,5 +103,24 @@ extension BrakeReplica {
         let at = sentAt - Int64(age)
         if let contact = leaderContact, contact.term == raft.term, contact.at >= at { return }
         leaderContact = (raft.term, at, commitIndex)
+    }
+}
+
+/// Freshness as of one moment of the core: whether a local read at a later monotonic time is
+/// within its staleness bound.
+public struct ReadBasis: Sendable, Hashable {
+    /// The monotonic time of the quorum contact the applied state reflects; nil when none.
+    public var contact: Int64?
+    /// Why the node halted, if it did.
+    public var halted: String?
+
+    /// A basis with no contact: every local read answers `unknown`.
+    public static let none = ReadBasis(contact: nil, halted: nil)
+
+    /// Whether a read at monotonic time `monotonic` may be served with staleness at most
+    /// `maxStalenessMillis`.
+    public func isFresh(maxStalenessMillis: Int64, at monotonic: Int64) -> Bool {
+        guard halted == nil, let contact else { return false }
+        return max(monotonic, contact) - contact <= maxStalenessMillis
     }
 }

@@ -26,6 +26,10 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let overloaded = Code(rawValue: "overloaded")
         /// The node's store is inconsistent (its registry and its log disagree); it refuses to serve.
         public static let inconsistentStore = Code(rawValue: "inconsistent_store")
+        /// As many event streams are open as the node allows; try again later.
+        public static let tooManyStreams = Code(rawValue: "too_many_streams")
+        /// The events asked for are before the history this node keeps (it installed a snapshot).
+        public static let historyUnavailable = Code(rawValue: "history_unavailable")
         /// The node is shutting down.
         public static let unavailable = Code(rawValue: "unavailable")
     }

@@ -51,6 +51,7 @@ extension BrakeStore {
                 try txn.clear(tables.registry)
                 for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
                 try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
+                try Self.resetEvents(through: registry.appliedIndex, in: &txn, tables)
             }
             if let first = entries.first {
                 for (offset, entry) in entries.enumerated() where entry.index != first.index &+ UInt64(offset) {

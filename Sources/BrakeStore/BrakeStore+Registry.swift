@@ -3,12 +3,13 @@
 /// The rows and the applied index always change in one transaction, so after a crash the node re-applies
 /// exactly the entries after `appliedIndex()`: never one twice, never one half.
 extension BrakeStore {
-    /// Applies the row changes of committed entry `index` and records `index` as applied, atomically.
+    /// Applies the row changes of committed entry `index`, stores its events (in order)
+    /// and records `index` as applied, atomically.
     ///
     /// `index` may skip ahead (after a snapshot install the next entry follows the snapshot) but must be above
     /// the applied index: applying an entry twice is refused with `store_corrupt` and changes nothing. A key
     /// that is empty or longer than `maxKeySize` fails with `store_invalid` and changes nothing.
-    public func applyCommitted(index: UInt64, writes: [RegistryWrite]) throws(StoreError) {
+    public func applyCommitted(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = []) throws(StoreError) {
         for write in writes { try validate(key: write.key) }
         let tables = self.tables
         try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
@@ -23,6 +24,7 @@ extension BrakeStore {
                     try txn.delete(tables.registry, write.key)
                 }
             }
+            try Self.putEvents(events, of: index, in: &txn, tables)
             try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(index))
         }
     }

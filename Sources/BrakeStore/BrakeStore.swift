@@ -5,7 +5,8 @@ import BrakeRaft
 ///
 /// Layout: `<directory>/LOCK` (the one-process lock) and `<directory>/store/` (LMDB's `data.mdb` and
 /// `lock.mdb`), with the tables `meta` (hard state, applied index, snapshot metadata, compaction point),
-/// `log` (entries by big-endian index), `snapshot` (the snapshot's data) and `registry` (rows). The byte
+/// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows) and `events`
+/// (each applied entry's registry events, kept across compaction). The byte
 /// layouts are documented on `StoreCodec`.
 ///
 /// Every method is one LMDB transaction, and every method that writes returns only after LMDB's commit has
@@ -23,6 +24,7 @@ public final class BrakeStore: @unchecked Sendable {
         let log: LMDBDatabase
         let snapshot: LMDBDatabase
         let registry: LMDBDatabase
+        let events: LMDBDatabase
     }
 
     /// Keys of the `meta` table.
@@ -32,6 +34,7 @@ public final class BrakeStore: @unchecked Sendable {
         static let snapshot = Array("snapshot".utf8)
         static let compacted = Array("compacted".utf8)
         static let snapshotData = Array("data".utf8)
+        static let eventsFrom = Array("events_from".utf8)
     }
 
     /// The data directory the store was opened in.
@@ -54,14 +57,15 @@ public final class BrakeStore: @unchecked Sendable {
         try DataDirectoryLock.makeDirectory(storePath)
         let environment = try LMDBEnvironment(
             path: storePath,
-            maxDatabases: 16,  // four today; room for Merkle nodes, the pending pool and checkpoints
+            maxDatabases: 16,  // five today; room for Merkle nodes, the pending pool and checkpoints
             initialMapSize: options.initialMapSize,
             maxMapSize: options.maxMapSize)
         self.tables = Tables(
             meta: try environment.openDatabase(named: "meta"),
             log: try environment.openDatabase(named: "log"),
             snapshot: try environment.openDatabase(named: "snapshot"),
-            registry: try environment.openDatabase(named: "registry"))
+            registry: try environment.openDatabase(named: "registry"),
+            events: try environment.openDatabase(named: "events"))
         self.maxKeySize = try environment.maxKeySize()
         self.environment = environment
         self.directoryLock = lock

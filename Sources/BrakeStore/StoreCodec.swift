@@ -11,7 +11,31 @@ import BrakeRaft
 ///   UTF-8 length (4) and bytes. The snapshot's data lives in the `snapshot` table under key `data`.
 /// - Applied index (`meta/applied_index`): 8 bytes.
 /// - Compaction point (`meta/compacted`): index (8), term (8) of the last entry dropped by `compact`.
+/// - Event key: the entry index (8) and the event's position within the entry (4). Event value: `0x01`,
+///   the type as UTF-8 length (4) and bytes, then the event's JSON bytes. Events-from index
+///   (`meta/events_from`): 8 bytes.
 enum StoreCodec {
+    static func eventKey(_ index: UInt64, _ position: UInt32) -> [UInt8] { encode(index) + encode32(position) }
+
+    static func encode(event: (type: String, json: [UInt8])) -> [UInt8] {
+        var bytes: [UInt8] = [1]
+        appendString(event.type, to: &bytes)
+        return bytes + event.json
+    }
+
+    static func decodeEvent(_ value: [UInt8]) throws(StoreError) -> (type: String, json: [UInt8]) {
+        var reader = ByteReader(value, what: "event")
+        try reader.version(1)
+        let type = try reader.string()
+        return (type, reader.rest())
+    }
+
+    static func decodeEventKey(_ key: [UInt8]) throws(StoreError) -> (index: UInt64, position: UInt32) {
+        guard key.count == 12 else { throw .corrupt("an event key has \(key.count) bytes, expected 12") }
+        var reader = ByteReader(key, what: "event key")
+        return (try reader.uint64(), try reader.uint32())
+    }
+
     static func logKey(_ index: UInt64) -> [UInt8] { encode(index) }
 
     static func index(fromLogKey key: [UInt8]) throws(StoreError) -> UInt64 {

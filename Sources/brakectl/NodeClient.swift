@@ -22,12 +22,16 @@ struct NodeClient {
         }
     }
 
-    /// Fails fast, with the reason, when nothing listens on the socket (instead of waiting for the
-    /// HTTP client's connect timeout).
+    /// Fails fast, with the reason, when nothing listens on the socket or the node does not accept
+    /// within a second (instead of waiting for the HTTP client's connect timeout).
     func probe() throws(CLIError) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CLIError(.unavailable, "cannot create a socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        // A node whose accept backlog is full would block connect(2) on a Unix socket forever;
+        // the send timeout bounds it (Linux applies SO_SNDTIMEO to a Unix stream connect).
+        var limit = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(socketPath.utf8)
@@ -66,14 +70,16 @@ struct NodeClient {
             let response = try await HTTPClient.shared.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 64 << 20)
             return Reply(status: Int(response.status.code), body: Array(buffer: bytes))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw CLIError(.unavailable, "the node at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000) ms", code: "timeout")
         } catch {
             throw CLIError(.unavailable, "cannot reach the node at \(socketPath): \(error)")
         }
     }
 
     /// GETs a JSON document, turning an API error into a `CLIError`.
-    func get(_ path: String) async throws(CLIError) -> Reply {
-        let reply = try await send(.GET, path)
+    func get(_ path: String, timeout: TimeAmount = .seconds(30)) async throws(CLIError) -> Reply {
+        let reply = try await send(.GET, path, timeout: timeout)
         guard (200..<300).contains(reply.status) else { throw CLIError(reply: reply) }
         return reply
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import BrakeFiles
 import Foundation
+import NIOCore
 
 /// `brakectl status`: the node's consensus and apply state.
 struct Status: AsyncParsableCommand {
@@ -22,7 +24,8 @@ struct Status: AsyncParsableCommand {
     }
 }
 
-/// `brakectl check SCOPE`: exit 0 clear, 1 paused, 2 unknown, 64 and up for errors.
+/// `brakectl check SCOPE`: exit 0 clear, 1 paused, 2 unknown, 64 and up for errors (69 when the
+/// node cannot be reached or does not answer within `--timeout`).
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Is SCOPE paused? Exit 0 clear, 1 paused, 2 unknown.",
@@ -32,6 +35,7 @@ struct Check: AsyncParsableCommand {
     @Option(name: .customLong("max-staleness"), help: "Answer unknown unless the node heard from a quorum this recently.") var maxStaleness = "5s"
     @Flag(name: .long, help: "Confirm with a quorum first (Raft ReadIndex).") var linearizable = false
     @Option(name: .long, help: "Refuse (exit 2) an answer from a node of another federation: a misdirected socket cannot say clear.") var federation: String?
+    @Option(name: .long, help: "Give up (exit 69, code timeout) when the node has not answered within this long.") var timeout = "5s"
     @OptionGroup var node: NodeOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
@@ -40,7 +44,10 @@ struct Check: AsyncParsableCommand {
         try await runReporting {
             let path = "/v1/check?scope=\(queryValue(scope))&max-staleness=\(queryValue(maxStaleness))"
                 + "&consistency=\(linearizable ? "linearizable" : "local")"
-            let reply = try await node.client().get(path)
+            guard let limit = DurationText.millis(timeout), limit > 0 else {
+                throw CLIError(.usage, "--timeout \(timeout) is not a duration like 500ms, 5s or 1m")
+            }
+            let reply = try await node.client().get(path, timeout: .milliseconds(Int64(limit)))
             let answer = reply.object ?? [:]
             if let federation, answer["federation"] as? String != federation {
                 verdict = "unknown"
@@ -108,15 +115,23 @@ struct Pauses: AsyncParsableCommand {
 
 /// `brakectl watch`: follow registry events as they are applied.
 struct Watch: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Follow registry events (Server-Sent Events), optionally from a log index.")
-    @Option(name: .long, help: "Replay events of entries after this index first.") var from: UInt64?
+    static let configuration = CommandConfiguration(
+        abstract: "Follow registry events (Server-Sent Events), optionally resuming after an event id.",
+        discussion: "Each event's id is INDEX.POSITION (its entry and its place among the entry's events). --from takes an id printed before, to resume right after it, or a bare INDEX, to resume after that entry."
+    )
+    @Option(name: .long, help: "Resume after this event id (INDEX.POSITION) or after this entry (INDEX).") var from: String?
     @OptionGroup var node: NodeOptions
-    @Flag(name: .long, help: "Print each event as a JSON line.") var json = false
+    @Flag(name: .long, help: "Print each event as a JSON line: {\"id\":\"INDEX.POSITION\",\"event\":{...}}.") var json = false
 
     func run() async throws {
         try await runReporting {
             var headers: [(String, String)] = []
-            if let from { headers.append(("Last-Event-ID", String(from))) }
+            if let from {
+                guard !from.isEmpty, from.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else {
+                    throw CLIError(.usage, "--from \(from) is neither INDEX nor INDEX.POSITION")
+                }
+                headers.append(("Last-Event-ID", from))
+            }
             var id = "", type = ""
             try await node.client().streamLines("/v1/events", headers: headers) { line in
                 if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
@@ -125,7 +140,7 @@ struct Watch: AsyncParsableCommand {
                     let data = String(line.dropFirst(6))
                     // Written straight to the file descriptor: a watcher piped into another program
                     // must see each event as it happens, not when a buffer fills.
-                    let text = json ? #"{"index":\#(id),"event":\#(data)}"# : "[\(id)] \(type) \(data)"
+                    let text = json ? #"{"id":"\#(id)","event":\#(data)}"# : "[\(id)] \(type) \(data)"
                     FileHandle.standardOutput.write(Data((text + "\n").utf8))
                 }
             }

@@ -38,12 +38,13 @@ struct APITests {
 
         // Events: resuming after the entry before the trigger replays its events, then goes live.
         let lines = try await sseLines(node: node, lastEventID: passedIndex - 1, until: { $0.contains("attestation_recorded") })
-        let ids = lines.filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
-        #expect(ids.first == passedIndex)
-        #expect(ids.allSatisfy { $0 >= passedIndex })
+        // Ids are INDEX.POSITION: the entry, then the event's place among that entry's events.
+        let ids = lines.filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+        let indexes = ids.compactMap { Int($0.split(separator: ".").first ?? "") }
+        #expect(ids.first == "\(passedIndex).0")
+        #expect(indexes.count == ids.count && indexes.allSatisfy { $0 >= passedIndex })
         #expect(lines.contains("event: pause_in_force"))
         #expect(lines.contains("event: motion_passed"))
-        #expect(!lines.contains { $0.hasPrefix("id: ") && Int($0.dropFirst(4))! < passedIndex })
 
         let metrics = String(decoding: try await node.get("/metrics").body, as: UTF8.self)
         #expect(metrics.contains("brake_declarations_accepted_total 2"))
@@ -90,7 +91,9 @@ struct WatchTests {
         watcher.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try watcher.run()
         defer { if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) } }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitFor("the watcher's event stream to open", within: .seconds(20)) {
+            String(decoding: try await node.get("/metrics").body, as: UTF8.self).contains("brake_event_streams 1.0")
+        }
 
         let proposed = try brakectl(["propose", "trigger", "eval", "--reason", "r", "--key", node.keyPath("lab-a"), "--json"], socket: node.socketPath)
         let id = try #require(jsonObject(proposed.output)["id"] as? String)

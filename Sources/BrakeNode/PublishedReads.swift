@@ -1,0 +1,32 @@
+import BrakeCore
+import BrakeReplica
+import Synchronization
+
+/// What the driver publishes after every batch for readers that must never wait for it: the table
+/// `check` consults and the freshness basis of the same moment.
+///
+/// `check` reads it under a lock held for a copy, so a driver busy with a large batch, a flood of
+/// submissions or a slow disk cannot delay the answer; if the driver stops publishing, the basis
+/// ages and `check` answers `unknown` once it is older than the caller's staleness bound.
+public final class PublishedReads: Sendable {
+    /// One published moment.
+    public struct View: Sendable {
+        /// The pauses not lifted, as of the applied index.
+        public var table: CheckTable
+        /// Freshness as of the same moment.
+        public var basis: ReadBasis
+    }
+
+    private let state = Mutex(View(table: .empty, basis: .none))
+
+    /// Creates an empty publication: nothing applied, not fresh.
+    public init() {}
+
+    /// The latest view.
+    public var current: View { state.withLock { $0 } }
+
+    /// Replaces the view.
+    func publish(_ view: View) {
+        state.withLock { $0 = view }
+    }
+}
