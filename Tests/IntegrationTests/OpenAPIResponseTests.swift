@@ -128,7 +128,9 @@ struct OpenAPIResponseTests {
         for row in compliance.json["compliance"] as? [[String: Any]] ?? [] {
             expectTwins(row, ["lastAttested"], in: "compliance row of \(row["party"] ?? "?")")
         }
-        #expect((compliance.json["compliance"] as? [[String: Any]])?.contains { $0["lastAttested"] != nil } == true, "\(text(compliance))")
+        let rows = compliance.json["compliance"] as? [[String: Any]] ?? []
+        #expect(rows.contains { $0["party"] as? String == "lab-b" && $0["lastAttested"] != nil }, "\(text(compliance))")
+        #expect(rows.contains { $0["party"] as? String == "lab-a" && $0["lastAttested"] == nil }, "\(text(compliance))")
         for motion in motions.json["motions"] as? [[String: Any]] ?? [] {
             for signer in motion["signers"] as? [[String: Any]] ?? [] {
                 expectTwins(signer, ["time"], in: "signer \(signer["party"] ?? "?") of \(motion["id"] ?? "?")")
