@@ -10,9 +10,11 @@ import NIOCore
 /// Every error is `{"error":{"code":"...","message":"..."}}` with a status that fits the code, so
 /// clients branch on the stable code and people read the message.
 enum APIResponses {
+    /// Plain JSON as `curl` and `jq` users expect: sorted keys, and slashes as they are
+    /// (`"training/frontier"`, never `"training\/frontier"`).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 

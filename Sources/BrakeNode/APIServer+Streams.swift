@@ -8,31 +8,14 @@ import Hummingbird
 import NIOCore
 
 extension APIServer {
-    struct LogEntryView: Encodable {
-        var index: UInt64
-        var term: UInt64
-        var noop: Bool
-        var time: String?
-        var declaration: String?
-    }
-
-    /// `GET /v1/log?from=N&limit=M`: committed entries, with each declaration envelope as JSON text.
+    /// `GET /v1/log?from=N&limit=M`: committed entries, with each declaration envelope as a JSON object.
     func log(_ request: Request) async -> Response {
         let query = request.uri.queryParameters
         let from = query.get("from").flatMap(UInt64.init) ?? 1
         let limit = min(query.get("limit").flatMap(Int.init) ?? 100, 1_000)
         do {
             let entries = try await driver.logEntries(from: max(from, 1), limit: limit)
-            let views = entries.map { entry -> LogEntryView in
-                guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data) else {
-                    return LogEntryView(index: entry.index, term: entry.term, noop: entry.isNoop, time: nil, declaration: nil)
-                }
-                return LogEntryView(
-                    index: entry.index, term: entry.term, noop: false,
-                    time: RFC3339.format(record.time - record.time % 1000),
-                    declaration: String(decoding: record.envelope.jsonBytes(), as: UTF8.self)
-                )
-            }
+            let views = entries.map(LogEntryView.init(entry:))
             return APIResponses.json(["entries": views])
         } catch {
             return APIResponses.error(NodeError(.unavailable, "cannot read the log: \(error)"))

@@ -99,7 +99,7 @@ public struct APIServer: Sendable {
             : await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
         return APIResponses.json(CheckView(
-            verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses, reason: verdict.reason,
+            verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
             federation: driver.charter.federation, charter: driver.charter.id, node: driver.nodeID))
     }
 
@@ -108,7 +108,8 @@ public struct APIServer: Sendable {
     struct CheckView: Encodable {
         var verdict: CheckVerdict.Verdict
         var scope: Scope
-        var pauses: [Pause]
+        /// The pauses in force that cover the scope (so `inForce` is always true here).
+        var pauses: [PauseView]
         var reason: String?
         var federation: String
         var charter: String
@@ -182,7 +183,8 @@ public struct APIServer: Sendable {
 
     func compliance() async -> Response {
         let registry = await driver.currentRegistry()
-        return APIResponses.json(["compliance": registry.compliance(at: await driver.currentTime().wall)])
+        let rows = registry.compliance(at: await driver.currentTime().wall)
+        return APIResponses.json(["compliance": rows.map(ComplianceView.init)])
     }
 
     func charter() -> Response {

@@ -1,6 +1,12 @@
 import BrakeCore
+import BrakeRaft
 import BrakeReplica
 import Foundation
+
+// Times in the API: every instant is RFC 3339 UTC text with whole seconds (`2026-11-29T10:00:00Z`).
+// Where the node keeps it to the millisecond (an entry's stamp, and the times derived from one),
+// `<name>Millis` beside it carries the exact epoch milliseconds. A motion's `created` and `expires`
+// are whole seconds by construction (they are signed as text), so they have no `Millis` twin.
 
 /// A motion as the API shows it: the exact payload that parties sign, its parsed fields, who signed
 /// and its state.
@@ -19,7 +25,7 @@ struct MotionView: Encodable {
     var payload: String
     /// The payload as text, for people to read before they sign.
     var payloadText: String
-    var signers: [SignerRecord]
+    var signers: [SignerView]
     var openedAt: UInt64
     var passedAt: UInt64?
     var closedAt: UInt64?
@@ -38,7 +44,7 @@ struct MotionView: Encodable {
         payloadType = Motion.payloadType
         payload = Data(record.payload).base64EncodedString()
         payloadText = String(decoding: record.payload, as: UTF8.self)
-        signers = record.signers
+        signers = record.signers.map(SignerView.init)
         openedAt = record.openedAt
         passedAt = record.passedAt
         closedAt = record.closedAt
@@ -46,22 +52,100 @@ struct MotionView: Encodable {
     }
 }
 
+/// One party's recorded signature of a motion: the key that verified it and the entry that recorded it.
+struct SignerView: Encodable {
+    var party: String
+    var keyID: String
+    var index: UInt64
+    var time: String
+    var timeMillis: Millis
+
+    init(_ signer: SignerRecord) {
+        party = signer.party
+        keyID = signer.keyID
+        index = signer.index
+        time = RFC3339.format(signer.time)
+        timeMillis = signer.time
+    }
+}
+
 /// A pause as the API shows it, with whether it is in force now.
 struct PauseView: Encodable {
-    var pause: Pause
+    var id: String
+    var scope: String
+    var reason: String
+    var triggeredAt: UInt64
+    var since: String
+    var sinceMillis: Millis
+    var signers: [String]
+    var liftedAt: UInt64?
+    var liftedBy: String?
+    var liftedTime: String?
+    var liftedTimeMillis: Millis?
+    var sunset: String?
+    var sunsetMillis: Millis?
     var inForce: Bool
 
-    init(_ pause: Pause, now: Millis) {
-        self.pause = pause
-        self.inForce = pause.isInForce(at: now)
+    init(_ pause: Pause, inForce: Bool) {
+        id = pause.id
+        scope = pause.scope.path
+        reason = pause.reason
+        triggeredAt = pause.triggeredAt
+        since = RFC3339.format(pause.since)
+        sinceMillis = pause.since
+        signers = pause.signers
+        liftedAt = pause.liftedAt
+        liftedBy = pause.liftedBy
+        liftedTime = pause.liftedTime.map(RFC3339.format)
+        liftedTimeMillis = pause.liftedTime
+        sunset = pause.sunset.map(RFC3339.format)
+        sunsetMillis = pause.sunset
+        self.inForce = inForce
     }
 
-    enum CodingKeys: String, CodingKey { case inForce }
+    init(_ pause: Pause, now: Millis) {
+        self.init(pause, inForce: pause.isInForce(at: now))
+    }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        try pause.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(inForce, forKey: .inForce)
+/// One line of the compliance view: a party's latest attestation for a pause in force.
+struct ComplianceView: Encodable {
+    var pauseID: String
+    var party: String
+    var lastPeriod: String?
+    var lastAttested: String?
+    var lastAttestedMillis: Millis?
+    var overdue: Bool
+
+    init(_ row: ComplianceRow) {
+        pauseID = row.pauseID
+        party = row.party
+        lastPeriod = row.lastPeriod
+        lastAttested = row.lastAttested.map(RFC3339.format)
+        lastAttestedMillis = row.lastAttested
+        overdue = row.overdue
+    }
+}
+
+/// A committed entry as `/v1/log` shows it: a no-op, or the leader's stamp and the declaration's
+/// DSSE envelope as a JSON object (the same shape `POST /v1/declarations` takes, so it can be
+/// verified or resubmitted as it is).
+struct LogEntryView: Encodable {
+    var index: UInt64
+    var term: UInt64
+    var noop: Bool
+    var time: String?
+    var timeMillis: Millis?
+    var declaration: Envelope?
+
+    init(entry: Entry) {
+        index = entry.index
+        term = entry.term
+        noop = entry.isNoop
+        guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data) else { return }
+        time = RFC3339.format(record.time)
+        timeMillis = record.time
+        declaration = record.envelope
     }
 }
 

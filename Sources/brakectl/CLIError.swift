@@ -54,13 +54,13 @@ func runReporting(_ body: () async throws -> Void) async throws {
 
 /// Prints a JSON object built here (values are escaped, whatever the user typed).
 func printJSON(_ object: [String: Any]) {
-    printJSON(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)))
+    printJSON(Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)))
 }
 
 /// Prints JSON bytes (pretty when they parse) to stdout.
 func printJSON(_ bytes: [UInt8]) {
     if let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
-       let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
+       let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
         print(String(decoding: pretty, as: UTF8.self))
     } else {
         print(String(decoding: bytes, as: UTF8.self))

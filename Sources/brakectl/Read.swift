@@ -148,7 +148,8 @@ struct Watch: AsyncParsableCommand {
     }
 }
 
-/// `brakectl log`: committed entries.
+/// `brakectl log`: committed entries, one a line: index, term, the leader's stamp and the declaration
+/// envelope as compact JSON.
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show committed log entries.")
     @Option(name: .long, help: "First index.") var from: UInt64 = 1
@@ -164,7 +165,10 @@ struct Log: AsyncParsableCommand {
                 if e["noop"] as? Bool == true {
                     print("\(e["index"] ?? "?") term \(e["term"] ?? "?") no-op")
                 } else {
-                    print("\(e["index"] ?? "?") term \(e["term"] ?? "?") \(e["time"] ?? "?") \(e["declaration"] ?? "")")
+                    let declaration = (e["declaration"] as? [String: Any]).flatMap {
+                        try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])
+                    }
+                    print("\(e["index"] ?? "?") term \(e["term"] ?? "?") \(e["time"] ?? "?") \(declaration.map { String(decoding: $0, as: UTF8.self) } ?? "")")
                 }
             }
         }

@@ -49,7 +49,7 @@ struct CheckerFixture {
 
     /// A log entry holding `envelope`.
     func entry(_ index: UInt64, _ envelope: Envelope, term: UInt64 = 1) -> LoggedEntry {
-        LoggedEntry(index: index, term: term, declaration: String(decoding: envelope.jsonBytes(), as: UTF8.self))
+        LoggedEntry(index: index, term: term, declaration: envelope)
     }
 
     /// The record of an acknowledged (or otherwise answered) submission of `envelope`.

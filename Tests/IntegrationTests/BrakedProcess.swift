@@ -83,6 +83,7 @@ final class BrakedProcess: @unchecked Sendable {
     struct Reply {
         var status: Int
         var body: [UInt8]
+        var contentType = ""
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] }
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     }
@@ -101,7 +102,7 @@ final class BrakedProcess: @unchecked Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await testClient.execute(request, timeout: .seconds(20))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), body: Array(buffer: bytes))
+        return Reply(status: Int(response.status.code), body: Array(buffer: bytes), contentType: response.headers["Content-Type"].first ?? "")
     }
 
     /// The charter the node serves.

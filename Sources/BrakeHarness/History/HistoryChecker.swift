@@ -161,7 +161,7 @@ public struct HistoryChecker: Sendable {
         return (parties, motion)
     }
 
-    /// A log entry with its declaration decoded once.
+    /// A log entry with its motion id and signatures worked out once.
     struct DecodedEntry {
         var index: UInt64
         var envelope: Envelope?
@@ -170,7 +170,7 @@ public struct HistoryChecker: Sendable {
 
         init(_ entry: LoggedEntry) {
             index = entry.index
-            envelope = entry.declaration.flatMap { try? Envelope(json: Array($0.utf8)) }
+            envelope = entry.declaration
             motionID = envelope.map { BrakeCore.motionID(payload: $0.payload) }
             signatures = Set(envelope?.signatures.map { Data($0.sig).base64EncodedString() } ?? [])
         }

@@ -1,5 +1,7 @@
 // What the harness reads from a node's local API: the fields it needs, decoded leniently.
 
+import BrakeCore
+
 /// What the harness reads from `/v1/status`; fields a node does not send are nil.
 public struct NodeStatusView: Codable, Sendable, Hashable {
     /// The node id.
@@ -48,11 +50,11 @@ public struct LoggedEntry: Codable, Sendable, Hashable {
     public var noop: Bool?
     /// The leader's timestamp, as the node shows it.
     public var time: String?
-    /// The declaration envelope's JSON text; nil for a no-op.
-    public var declaration: String?
+    /// The declaration's DSSE envelope; nil for a no-op.
+    public var declaration: Envelope?
 
     /// Creates an entry (for histories built by hand).
-    public init(index: UInt64, term: UInt64, time: String? = nil, declaration: String?) {
+    public init(index: UInt64, term: UInt64, time: String? = nil, declaration: Envelope?) {
         self.index = index
         self.term = term
         self.noop = declaration == nil
