@@ -13,6 +13,8 @@ public final class NodeMetrics: Sendable {
     let isLeader: Gauge
     let pausesInForce: Gauge
     let openMotions: Gauge
+    let fresh: Gauge
+    let halted: Gauge
     let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
 
     /// Where the peer transport's counters come from (set once the transport runs).
@@ -31,6 +33,8 @@ public final class NodeMetrics: Sendable {
         isLeader = registry.makeGauge(descriptor: Self.name("brake_raft_is_leader", "1 if this node leads Raft"))
         pausesInForce = registry.makeGauge(descriptor: Self.name("brake_pauses_in_force", "Pauses in force now"))
         openMotions = registry.makeGauge(descriptor: Self.name("brake_motions_open", "Motions open for signatures"))
+        fresh = registry.makeGauge(descriptor: Self.name("brake_node_fresh", "1 if this node heard from a quorum within an election timeout; 0: local checks answer unknown"))
+        halted = registry.makeGauge(descriptor: Self.name("brake_node_halted", "1 if this node halted after a storage failure"))
     }
 
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -55,6 +59,8 @@ public final class NodeMetrics: Sendable {
         isLeader.set(status.role == "leader" ? 1.0 : 0.0 as Double)
         pausesInForce.set(Double(status.pausesInForce) as Double)
         openMotions.set(Double(status.openMotions) as Double)
+        fresh.set(status.fresh ? 1.0 : 0.0 as Double)
+        halted.set(status.halted == nil ? 0.0 : 1.0 as Double)
         guard let stats = peerStats?() else { return }
         let gauges: [(String, String, Double)] = [
             ("brake_peer_connections_in", "Open inbound peer connections", Double(stats.connectionsIn)),
