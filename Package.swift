@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "braked",
             dependencies: [
-                "BrakeNode", "BrakeFiles",
+                "BrakeNode", "BrakeFiles", "BrakeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -16,6 +16,8 @@ public final class NodeMetrics: Sendable {
     let eventStreams: Gauge
     let apiConnections: Gauge
     let apiEvictions: Gauge
+    let fresh: Gauge
+    let halted: Gauge
     let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
 
     /// Where the peer transport's counters come from (set once the transport runs).
@@ -37,6 +39,8 @@ public final class NodeMetrics: Sendable {
         eventStreams = registry.makeGauge(descriptor: Self.name("brake_event_streams", "Open /v1/events streams"))
         apiConnections = registry.makeGauge(descriptor: Self.name("brake_api_connections", "Open local API connections"))
         apiEvictions = registry.makeGauge(descriptor: Self.name("brake_api_connections_evicted_total", "Idle API connections closed to make room for new ones"))
+        fresh = registry.makeGauge(descriptor: Self.name("brake_node_fresh", "1 if this node heard from a quorum within an election timeout; 0: local checks answer unknown"))
+        halted = registry.makeGauge(descriptor: Self.name("brake_node_halted", "1 if this node halted after a storage failure"))
     }
 
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -61,6 +65,8 @@ public final class NodeMetrics: Sendable {
         isLeader.set(status.role == "leader" ? 1.0 : 0.0 as Double)
         pausesInForce.set(Double(status.pausesInForce) as Double)
         openMotions.set(Double(status.openMotions) as Double)
+        fresh.set(status.fresh ? 1.0 : 0.0 as Double)
+        halted.set(status.halted == nil ? 0.0 : 1.0 as Double)
         guard let stats = peerStats?() else { return }
         let gauges: [(String, String, Double)] = [
             ("brake_peer_connections_in", "Open inbound peer connections", Double(stats.connectionsIn)),

@@ -16,7 +16,10 @@ struct Braked: AsyncParsableCommand {
             braked --config FILE runs the node a config file describes (see Deploy/node.json).
             braked --dev runs a throwaway one-node federation of three dev parties whose keys are \
             written under the data directory.
-            """
+            braked --config FILE backup --out BACKUP copies a running (or stopped) node's store; \
+            braked --data-dir NEW restore --from BACKUP restores it into a new data directory.
+            """,
+        subcommands: [BackupCommand.self, RestoreCommand.self]
     )
 
     @Option(name: .long, help: "Node configuration file (JSON).")
@@ -25,13 +28,18 @@ struct Braked: AsyncParsableCommand {
     @Flag(name: .long, help: "Run a throwaway dev federation (lab-a, lab-b, gov-a; one node).")
     var dev = false
 
-    @Option(name: .customLong("data-dir"), help: "With --dev: the data directory (default: a fresh temporary directory).")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "The data directory: with --dev (default: a fresh temporary directory), backup or restore.")
     var dataDir: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
-    func validate() throws {
+    /// The checks of the node's own flags. They run in `run`, not `validate`: ArgumentParser validates a
+    /// parent command before its subcommands, and `backup` and `restore` take the data directory without
+    /// `--dev` or `--config`.
+    func checkArguments() throws {
         if dev == (config != nil) {
             throw ValidationError("give exactly one of --config FILE or --dev")
         }
@@ -44,6 +52,7 @@ struct Braked: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkArguments()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
