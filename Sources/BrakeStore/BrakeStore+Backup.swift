@@ -112,7 +112,8 @@ extension BrakeStore {
             meta: try environment.openDatabase(named: "meta"),
             log: try environment.openDatabase(named: "log"),
             snapshot: try environment.openDatabase(named: "snapshot"),
-            registry: try environment.openDatabase(named: "registry"))
+            registry: try environment.openDatabase(named: "registry"),
+            events: try environment.openDatabase(named: "events"))
         let bytes = Int(info.st_size)
         return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()

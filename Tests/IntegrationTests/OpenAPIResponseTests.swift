@@ -98,20 +98,10 @@ struct OpenAPIResponseTests {
                      contentType: stream.contentType, body: body)
         }
 
-        // Every response so far against the document, every operation at least once. Until the
-        // event-stream change gives each event its position (`id: N.k`), this node names events by
-        // their entry alone: the stream is then checked with positions counted here, and as it came
-        // under a known issue, so nothing else about its events goes unchecked.
-        let plainIDs = hasPlainEventIDs(stream.text)
-        let checked = try OpenAPIChecker.check(
-            api.exchanges + [streamExchange(plainIDs ? withEventPositions(stream.text) : stream.text)], everyOperation: true)
+        // Every response so far against the document, every operation at least once.
+        #expect(stream.text.contains("id: "), "no event ids in \(stream.text)")
+        let checked = try OpenAPIChecker.check(api.exchanges + [streamExchange(stream.text)], everyOperation: true)
         #expect(checked.status == 0, "\(checked.output)")
-        if plainIDs {
-            withKnownIssue("event ids are entry indices (N) until the event-stream change makes them N.k") {
-                let raw = try OpenAPIChecker.check([streamExchange(stream.text)])
-                #expect(raw.status == 0, "\(raw.output)")
-            }
-        }
 
         // JSON that reads well: no escaped slash anywhere, scopes as they are.
         for exchange in api.exchanges where exchange.contentType == "application/json" {
@@ -169,21 +159,5 @@ struct OpenAPIResponseTests {
             #expect(millis.map(RFC3339.format) == object[name] as? String && object[name] != nil,
                     "\(what): \(name) \(object[name] ?? "absent") and \(name)Millis \(object[name + "Millis"] ?? "absent") disagree")
         }
-    }
-
-    func hasPlainEventIDs(_ text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.hasPrefix("id: ") && !$0.contains(".") }
-    }
-
-    /// The stream with each plain `id: N` written `id: N.k`, k counting entry N's events from 0.
-    func withEventPositions(_ text: String) -> String {
-        var entry = "", position = 0
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            guard line.hasPrefix("id: "), !line.contains(".") else { return String(line) }
-            let index = String(line.dropFirst(4))
-            position = index == entry ? position + 1 : 0
-            entry = index
-            return "id: \(index).\(position)"
-        }.joined(separator: "\n")
     }
 }
