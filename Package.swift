@@ -51,6 +51,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "BrakeRaft", swiftSettings: strict),
+        // The verifiable history: the RFC 9162 Merkle tree over committed declarations and its proofs.
+        .target(
+            name: "BrakeLog",
+            dependencies: ["BrakeCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // The pure core of one node: Raft, the registry, submissions, freshness, snapshots.
         .target(name: "BrakeReplica", dependencies: ["BrakeCore", "BrakeRaft"], swiftSettings: strict),
         // The file shell shared by braked and brakectl: key files (0600), node identities, charter files.
@@ -147,6 +153,7 @@ let package = Package(
         fuzzTarget("fuzz-wire", dependencies: ["BrakeCore", "BrakeNet", "BrakeRaft", "BrakeReplica"]),
         .testTarget(name: "BrakeCoreTests", dependencies: ["BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeFilesTests", dependencies: ["BrakeFiles", "BrakeCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
+        .testTarget(name: "BrakeLogTests", dependencies: ["BrakeLog", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeSim"], swiftSettings: strict),
