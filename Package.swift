@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "braked",
             dependencies: [
-                "BrakeNode", "BrakeFiles", "BrakeStore",
+                "BrakeNode", "BrakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,6 +1,5 @@
 import ArgumentParser
 import BrakeNode
-import BrakeStore
 import Foundation
 
 /// `braked backup --out FILE`: a consistent copy of a node's store, taken while the node runs.
@@ -28,7 +27,7 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let dataDirectory = try StoreCommandSupport.dataDirectory(of: node, verb: "backup")
         do {
-            let summary = try BrakeStore.backup(dataDirectory: dataDirectory, to: out)
+            let summary = try NodeBackup.backup(dataDirectory: dataDirectory, to: out)
             StoreCommandSupport.report(summary, json: json, text: "backup of \(dataDirectory) written to \(out)", file: out)
         } catch {
             FileHandle.standardError.write(Data("braked backup: \(error)\n".utf8))
@@ -58,7 +57,7 @@ enum StoreCommandSupport {
     }
 
     /// Prints a summary as one line of text or as JSON.
-    static func report(_ summary: StoreBackupSummary, json: Bool, text: String, file: String) {
+    static func report(_ summary: NodeBackup.Summary, json: Bool, text: String, file: String) {
         if json {
             let object: [String: Any] = [
                 "file": file, "appliedIndex": summary.appliedIndex, "lastIndex": summary.lastIndex, "term": summary.term,

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BrakeFiles
-import BrakeStore
+import BrakeNode
 import Foundation
 
 /// `braked restore --from FILE`: a backup made by `braked backup` into a new data directory.
@@ -31,7 +31,7 @@ struct RestoreCommand: ParsableCommand {
         do {
             // The same rule as the node's: this user's directory, not writable by group or others.
             try DataDirectory.prepare(dataDirectory)
-            let summary = try BrakeStore.restore(from: from, into: dataDirectory)
+            let summary = try NodeBackup.restore(from: from, into: dataDirectory)
             StoreCommandSupport.report(summary, json: json, text: "restored \(from) into \(dataDirectory)", file: from)
         } catch {
             FileHandle.standardError.write(Data("braked restore: \(error)\n".utf8))

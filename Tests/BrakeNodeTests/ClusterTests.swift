@@ -37,8 +37,15 @@ struct ClusterTests {
         #expect(passedIndex > index)
         try await cluster.waitApplied(passedIndex)
         for id in LocalCluster.nodeIDs {
-            let verdict = await cluster.network.driver(id)!.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .local, timeoutMillis: 1_000)
-            #expect(verdict.verdict == .paused, "\(id) says \(verdict.verdict)")
+            // A follower answers unknown until its first freshness echo: wait for that, never for clear.
+            let driver = cluster.network.driver(id)!
+            var verdict = driver.checkLocal(try Scope("training/frontier"), maxStalenessMillis: 1_000)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while verdict.verdict == .unknown && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                verdict = driver.checkLocal(try Scope("training/frontier"), maxStalenessMillis: 1_000)
+            }
+            #expect(verdict.verdict == .paused, "\(id) says \(verdict.verdict): \(verdict.reason ?? "")")
             let linear = await cluster.network.driver(id)!.check(try Scope("training/frontier"), maxStalenessMillis: 1_000, consistency: .linearizable, timeoutMillis: 2_000)
             #expect(linear.verdict == .paused, "\(id) linearizable says \(linear.verdict)")
         }

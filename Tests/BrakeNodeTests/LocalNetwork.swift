@@ -85,7 +85,7 @@ final class LocalCluster: Sendable {
     /// Opens (or reopens) a node's store and driver.
     func start(_ id: NodeID) throws {
         var configuration = NodeConfiguration(dataDirectory: directories[id]!, charterPath: "", nodeID: id)
-        configuration.tickMillis = 10
+        configuration.tickMillis = 25  // elections after 250–500 ms: tolerant of a loaded 2-core machine running other suites
         configuration.submitTimeoutMillis = 3_000
         configuration.snapshotInterval = snapshotInterval
         let store = try BrakeStore(directory: directories[id]!)
@@ -110,7 +110,7 @@ final class LocalCluster: Sendable {
     }
 
     /// Waits until some node leads and every node agrees on it; returns its id.
-    func waitForLeader(among ids: [NodeID] = nodeIDs, timeout: Duration = .seconds(10)) async throws -> NodeID {
+    func waitForLeader(among ids: [NodeID] = nodeIDs, timeout: Duration = .seconds(30)) async throws -> NodeID {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var leaders: Set<String> = []
