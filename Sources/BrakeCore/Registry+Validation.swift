@@ -25,14 +25,15 @@ extension Registry {
 
     /// Runs the rules (see the type's documentation) against the current state at effective time `now`.
     /// The caller has already advanced the state to `now`.
-    func validate(_ envelope: Envelope, at now: Millis) throws(BrakeError) -> Validated {
+    /// Signatures `memo` holds are taken as verified (see `SignatureMemo`).
+    func validate(_ envelope: Envelope, at now: Millis, memo: SignatureMemo = .none) throws(BrakeError) -> Validated {
         guard Bytes.same(envelope.payloadType, Motion.payloadType) || Bytes.same(envelope.payloadType, Attestation.payloadType) else {
             throw BrakeError(
                 .wrongPayloadType,
                 "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
         }
         guard !envelope.signatures.isEmpty else { throw BrakeError(.unsigned, "the envelope carries no signature") }
-        let signatures = VerifiedSignature.distinctParties(try charter.verifiedSignatures(of: envelope))
+        let signatures = VerifiedSignature.distinctParties(try charter.verifiedSignatures(of: envelope, memo: memo))
         let id = motionID(payload: envelope.payload)
         switch try Declaration.parse(envelope) {
         case .motion(let motion):

@@ -108,13 +108,13 @@ public struct Registry: Sendable, Hashable {
     }
 
     /// Checks a submission as if it were applied now, as the next entry with timestamp `time`, without
-    /// changing anything. Same rules as `apply`.
-    public func admit(_ envelope: Envelope, at time: Millis) -> Result<Admission, BrakeError> {
+    /// changing anything. Same rules as `apply`; signatures `memo` holds are not verified again.
+    public func admit(_ envelope: Envelope, at time: Millis, memo: SignatureMemo = .none) -> Result<Admission, BrakeError> {
         var scratch = self
         let now = max(lastTime, time)
         _ = scratch.advance(to: now, index: appliedIndex + 1)
         do {
-            let validated = try scratch.validate(envelope, at: now)
+            let validated = try scratch.validate(envelope, at: now, memo: memo)
             return .success(validated.admission)
         } catch {
             return .failure(error)
@@ -124,8 +124,9 @@ public struct Registry: Sendable, Hashable {
     /// Applies the committed entry at `index`: `data` holds `LogRecord` bytes, or nothing for a Raft
     /// no-op. Never throws: an entry that no longer validates (the state changed since it was admitted)
     /// or does not decode is recorded as `.rejected` and changes nothing but the meta row. An index at
-    /// or below `appliedIndex` changes nothing at all (`stale_index`, no rows).
-    public mutating func apply(index: UInt64, data: [UInt8]) -> ApplyResult {
+    /// or below `appliedIndex` changes nothing at all (`stale_index`, no rows). Signatures `memo`
+    /// holds are not verified again; the outcome is the same with or without it.
+    public mutating func apply(index: UInt64, data: [UInt8], memo: SignatureMemo = .none) -> ApplyResult {
         guard index > appliedIndex else {
             let error = BrakeError(.staleIndex, "entry \(index) is at or below the applied index \(appliedIndex)")
             return ApplyResult(index: index, outcome: .rejected(error), events: [], changed: [])
@@ -140,7 +141,7 @@ public struct Registry: Sendable, Hashable {
                 let record = try LogRecord(decoding: data)
                 let now = max(lastTime, record.time)
                 changes.merge(advance(to: now, index: index))
-                let validated = try validate(record.envelope, at: now)
+                let validated = try validate(record.envelope, at: now, memo: memo)
                 outcome = .accepted(commit(validated, index: index, at: now, changes: &changes))
             } catch {
                 changes.merge(advance(to: lastTime, index: index))

@@ -19,8 +19,8 @@ public struct APIServer: Sendable {
     let logger: Logger
     /// Keeps at most `apiMaxConnections` open, closing the idlest to make room.
     let connections: ConnectionGovernor
-    /// Decodes submitted envelopes off the cooperative pool, one at a time.
-    let decoder = EnvelopeDecoder()
+    /// Decodes submitted envelopes and verifies their signatures, in parallel, off the driver.
+    let precheck: SubmissionPrecheck
 
     /// Creates the API for a driver.
     public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger) {
@@ -29,6 +29,7 @@ public struct APIServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.connections = ConnectionGovernor(limit: configuration.apiMaxConnections)
+        self.precheck = SubmissionPrecheck(charter: driver.charter)
     }
 
     /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon
@@ -135,15 +136,15 @@ public struct APIServer: Sendable {
         } catch {
             return APIResponses.error(NodeError(.badRequest, "cannot read the request body: \(error)"))
         }
-        let envelope: Envelope
-        switch await decoder.decode(Array(buffer: body)) {
-        case .success(let decoded):
-            envelope = decoded
+        let envelope: Envelope, memo: SignatureMemo
+        switch await precheck.check(Array(buffer: body)) {
+        case .success(let checked):
+            (envelope, memo) = checked
         case .failure(let error):
             metrics.rejected(error.code.rawValue).increment()
             return APIResponses.error(error)
         }
-        switch await driver.submit(envelope, timeoutMillis: configuration.submitTimeoutMillis) {
+        switch await driver.submit(envelope, timeoutMillis: configuration.submitTimeoutMillis, memo: memo) {
         case .applied(.accepted(let receipt), let index):
             metrics.accepted.increment()
             return APIResponses.json(SubmitView(id: receipt.id, state: receipt.state ?? "recorded", index: index, committed: true, receipt: receipt))

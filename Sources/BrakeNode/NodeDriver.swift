@@ -31,6 +31,8 @@ public actor NodeDriver {
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
     var reads: [UInt64: CheckedContinuation<Bool, Never>] = [:]
     var nextRequestID: UInt64 = 1
+    /// Whether a drain is queued behind the inputs waiting for the driver.
+    var drainScheduled = false
 
     /// Opens the node's core from its store. Refuses (`inconsistent_store`) a store whose registry
     /// and log disagree.
@@ -68,13 +70,13 @@ public actor NodeDriver {
     /// Advances time by one tick.
     public func tick() {
         replica.tick(at: clock.now())
-        drain()
+        scheduleDrain()
     }
 
     /// Feeds a message from a peer; `sender` is the node the transport authenticated.
     public func receive(_ message: PeerMessage, from sender: NodeID) {
         replica.receive(message, from: sender, at: clock.now())
-        drain()
+        scheduleDrain()
     }
 
     /// The transport could not deliver a message to `peer`.
@@ -91,12 +93,13 @@ public actor NodeDriver {
 
     /// Submits a declaration and waits for the core's answer: applied, pending when
     /// `timeoutMillis` passes first, or refused.
-    public func submit(_ envelope: Envelope, timeoutMillis: Int) async -> SubmitAnswer {
+    /// `memo` holds the signatures the caller already verified; the driver does not verify them again.
+    public func submit(_ envelope: Envelope, timeoutMillis: Int, memo: SignatureMemo = .none) async -> SubmitAnswer {
         let id = takeRequestID()
         return await withCheckedContinuation { (continuation: CheckedContinuation<SubmitAnswer, Never>) in
             submissions[id] = continuation
-            replica.submit(envelope, requestID: id, timeoutMillis: timeoutMillis, at: clock.now())
-            drain()
+            replica.submit(envelope, requestID: id, timeoutMillis: timeoutMillis, at: clock.now(), memo: memo)
+            scheduleDrain()
         }
     }
 
@@ -114,6 +117,21 @@ public actor NodeDriver {
     func takeRequestID() -> UInt64 {
         defer { nextRequestID += 1 }
         return nextRequestID
+    }
+
+    /// Group commit: an input does not write at once; it asks for one drain, which runs after every
+    /// input already waiting for the driver. Submissions and peer messages that arrived while the
+    /// previous batch was being written (the driver is busy for its fsync) are all fed to the core
+    /// first, and the next drain persists them in one transaction, one fsync for the batch.
+    func scheduleDrain() {
+        guard !drainScheduled else { return }
+        drainScheduled = true
+        Task { self.runScheduledDrain() }
+    }
+
+    func runScheduledDrain() {
+        drainScheduled = false
+        drain()
     }
 
     /// Carries out every batch the core has, in its order, then publishes what `check` reads.
@@ -153,13 +171,13 @@ public actor NodeDriver {
         }
         // 2. Send.
         if !ready.messages.isEmpty { transport.send(ready.messages) }
-        // 3. Applied rows and the applied index, entry by entry.
-        for applied in ready.applied {
-            try store.applyCommitted(
+        // 3. Applied rows, events and the applied index, the whole batch in one transaction.
+        try store.applyCommitted(ready.applied.map { applied in
+            BrakeStore.AppliedEntry(
                 index: applied.entry.index,
                 writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) })
-        }
+        })
         if let last = ready.applied.last {
             events.applied(through: last.entry.index)
         } else if let install = ready.install {

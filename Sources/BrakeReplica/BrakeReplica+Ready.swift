@@ -61,7 +61,7 @@ extension BrakeReplica {
     /// Applies one committed entry to the registry and answers whoever waits for it.
     mutating func apply(_ entry: Entry) {
         guard entry.index > registry.appliedIndex else { return }
-        let result = registry.apply(index: entry.index, data: entry.data)
+        let result = registry.apply(index: entry.index, data: entry.data, memo: inFlight[entry.index]?.memo ?? .none)
         let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))

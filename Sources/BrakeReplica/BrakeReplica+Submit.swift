@@ -11,7 +11,12 @@ extension BrakeReplica {
     /// own registry first (a cheap refusal of bad input), then forwards it to the leader it knows,
     /// once: a forwarded submission is never forwarded again, so two nodes with different views of
     /// the leader cannot bounce it.
-    public mutating func submit(_ envelope: Envelope, requestID: UInt64, timeoutMillis: Int, at time: ReplicaTime) {
+    ///
+    /// `memo` holds signatures of the envelope the shell already verified (off the driver, in
+    /// parallel): admission and the apply of this entry on this node do not verify them again.
+    public mutating func submit(
+        _ envelope: Envelope, requestID: UInt64, timeoutMillis: Int, at time: ReplicaTime, memo: SignatureMemo = .none
+    ) {
         advance(to: time)
         let origin = Origin.local(requestID)
         if let halted {
@@ -19,14 +24,14 @@ extension BrakeReplica {
             return
         }
         let admission: Admission
-        switch registry.admit(envelope, at: nextStamp) {
+        switch registry.admit(envelope, at: nextStamp, memo: memo) {
         case .success(let a): admission = a
         case .failure(let error):
             answerSubmit(origin, .refused(.registry(error)))
             return
         }
         if raft.role == .leader {
-            propose(envelope, admission: admission, origin: origin, timeoutMillis: timeoutMillis)
+            propose(envelope, admission: admission, origin: origin, timeoutMillis: timeoutMillis, memo: memo)
         } else if let leader = raft.leader, leader != nodeID {
             let grace = Int64(config.tickMillis * config.electionTicks)
             forwarded[requestID] = Forwarded(leader: leader, deadline: now.monotonic + Int64(max(timeoutMillis, 0)) + grace)
@@ -68,7 +73,7 @@ extension BrakeReplica {
     }
 
     /// Proposes an admitted declaration as this leader's next entry and waits for it to apply.
-    mutating func propose(_ envelope: Envelope, admission: Admission, origin: Origin, timeoutMillis: Int) {
+    mutating func propose(_ envelope: Envelope, admission: Admission, origin: Origin, timeoutMillis: Int, memo: SignatureMemo = .none) {
         // A concurrent submission of the same declaration may already carry these parties.
         let carried = inFlight.values.filter { $0.declarationID == admission.id }
             .reduce(into: Set<String>()) { $0.formUnion($1.parties) }
@@ -93,7 +98,7 @@ extension BrakeReplica {
             return
         }
         lastStamp = stamp
-        inFlight[position.index] = InFlight(declarationID: admission.id, parties: adding)
+        inFlight[position.index] = InFlight(declarationID: admission.id, parties: adding, memo: memo)
         submitWaiters[position.index, default: []].append(SubmitWaiter(
             origin: origin, term: position.term, declarationID: admission.id,
             deadline: now.monotonic + Int64(max(timeoutMillis, 0))))

@@ -67,6 +67,8 @@ public struct BrakeReplica: Sendable {
     struct InFlight {
         var declarationID: String
         var parties: Set<String>
+        /// Signatures already verified for it, which its apply need not verify again.
+        var memo: SignatureMemo = .none
     }
 
     /// Who asked for a submission: a local client, or a follower that forwarded it.

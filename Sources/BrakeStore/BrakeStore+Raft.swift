@@ -10,7 +10,7 @@ extension BrakeStore {
     /// stored, and the log entries after it, in index order.
     public func loadRaftState() throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
         let tables = self.tables
-        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+        let state = try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()
             var snapshot: Snapshot?
             if let metadata = try Self.snapshotMetadata(txn.handle, tables) {
@@ -18,11 +18,14 @@ extension BrakeStore {
                 snapshot = Snapshot(metadata: metadata, data: data)
             }
             let entries = try Self.entries(txn.handle, tables, from: 0, through: .max)
-            return (hardState, snapshot, entries)
+            return (hardState: hardState, snapshot: snapshot, entries: entries)
         }
+        durableTermVote.withLock { $0 = (state.hardState.term, state.hardState.vote) }
+        return state
     }
 
-    /// Persists a Raft `Ready` batch in ONE durable write transaction, in this order:
+    /// Persists a Raft `Ready` batch in ONE write transaction, durable unless it changes only the
+    /// commit index (term and vote as last written, no entries, no snapshot), in this order:
     /// 1. `snapshot`: stored, and log entries at or below its index deleted. If the log does not hold the
     ///    snapshot's last entry with the same term, the entries after it are deleted too (Raft §7: a log that
     ///    disagrees with a snapshot cannot be kept). A snapshot older than the stored snapshot or compaction point is refused.
@@ -43,7 +46,11 @@ extension BrakeStore {
             for row in registry.rows { try validate(key: row.key) }
         }
         let tables = self.tables
-        try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
+        // Raft needs term, vote and log durable before it answers; a change of the commit index
+        // alone can be recomputed after a crash, so it is written without an fsync.
+        let commitOnly = entries.isEmpty && snapshot == nil && registry == nil
+            && hardState.map { next in durableTermVote.withLock { $0.map { $0.term == next.term && $0.vote == next.vote } ?? false } } == true
+        try environment.write(durable: !commitOnly) { (txn: inout WriteTransaction) throws(StoreError) in
             if let snapshot {
                 try Self.install(snapshot, in: &txn, tables)
             }
@@ -74,6 +81,7 @@ extension BrakeStore {
                 try txn.put(tables.meta, MetaKey.hardState, StoreCodec.encode(hardState: hardState))
             }
         }
+        if let hardState { durableTermVote.withLock { $0 = (hardState.term, hardState.vote) } }
     }
 
     /// The stored entries with index in `from...through`, in order. Entries already compacted away or past

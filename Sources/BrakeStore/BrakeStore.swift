@@ -1,4 +1,5 @@
 import BrakeRaft
+import Synchronization
 
 /// A node's durable state in one LMDB environment: the Raft hard state, log and snapshot, and the registry
 /// tables with the index of the last entry applied to them.
@@ -45,6 +46,9 @@ public final class BrakeStore: @unchecked Sendable {
     let environment: LMDBEnvironment
     let tables: Tables
     private let directoryLock: DataDirectoryLock
+    /// Term and vote as last made durable (nil until loaded or written): a persist that changes
+    /// neither, and only the commit index besides, needs no fsync.
+    let durableTermVote = Mutex<(term: UInt64, vote: String?)?>(nil)
 
     /// Opens the store in `directory`, creating it (mode 0700) if needed, and takes the directory's lock.
     ///

@@ -17,7 +17,8 @@ import Darwin
 /// thread (LMDB's writer mutex requires that). The mutable state (`env`, the map size) is only changed while
 /// holding `lock` exclusively, and read while holding it shared.
 ///
-/// Commits are durable: the environment never sets `MDB_NOSYNC`, `MDB_NOMETASYNC` or `MDB_MAPASYNC`, so when
+/// Commits are durable unless a write asks otherwise (`write(durable: false)`, for what a durable log can
+/// rebuild): the environment never keeps `MDB_NOSYNC`, `MDB_NOMETASYNC` or `MDB_MAPASYNC` set, so when
 /// `write` returns the data has been fsync'd.
 package final class LMDBEnvironment: @unchecked Sendable {
     /// The directory holding the LMDB files.
@@ -112,13 +113,21 @@ package final class LMDBEnvironment: @unchecked Sendable {
     /// transaction is aborted, the map doubles (up to `maxMapSize`) and `body` runs again from scratch, so
     /// `body` must only act through the transaction. At the maximum, or when the disk is full, the write
     /// fails with `store_full` and the store holds exactly what it held before.
-    package func write<T>(_ body: (inout WriteTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
+    ///
+    /// With `durable: false` the commit is not fsynced (LMDB's `MDB_NOSYNC` for this transaction
+    /// only): it is atomic and ordered like every commit, and a crash of the process loses nothing,
+    /// but a crash of the machine may lose it together with every later commit, down to the last
+    /// durable one, which syncs everything before it. Only one thread writes (the node's driver),
+    /// so switching the flag around the transaction affects no other write.
+    package func write<T>(durable: Bool = true, _ body: (inout WriteTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
         while true {
             var observedMapSize = 0
             do {
                 return try lock.withShared { () throws(StoreError) -> T in
                     let env = try openEnv()
                     observedMapSize = Self.info(env).me_mapsize
+                    if !durable { mdb_env_set_flags(env, UInt32(MDB_NOSYNC), 1) }
+                    defer { if !durable { mdb_env_set_flags(env, UInt32(MDB_NOSYNC), 0) } }
                     return try Self.runWrite(env, path: path, body)
                 }
             } catch where error.status == MDB_MAP_FULL {
