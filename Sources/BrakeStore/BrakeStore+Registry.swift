@@ -1,16 +1,28 @@
+import BrakeRaft
+
 /// The registry tables: rows written by applying committed entries, and the index of the last entry applied.
 ///
 /// The rows and the applied index always change in one transaction, so after a crash the node re-applies
 /// exactly the entries after `appliedIndex()`: never one twice, never one half.
 extension BrakeStore {
-    /// Applies the row changes of committed entry `index`, stores its events (in order)
-    /// and records `index` as applied, atomically.
+    /// Applies the row changes of committed entry `index`, stores its events (in order), adds the entry
+    /// to the permanent history (its row, and its leaf and the Merkle nodes it completes; see
+    /// `BrakeStore+History.swift`) and records `index` as applied, atomically.
+    ///
+    /// `history` is the committed entry itself, and must have index `index`; the node always passes it.
+    /// Without it the entry leaves no history row, and the history restarts at the next entry that has
+    /// one (so only tests of the registry tables leave it out).
     ///
     /// `index` may skip ahead (after a snapshot install the next entry follows the snapshot) but must be above
     /// the applied index: applying an entry twice is refused with `store_corrupt` and changes nothing. A key
     /// that is empty or longer than `maxKeySize` fails with `store_invalid` and changes nothing.
-    public func applyCommitted(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = []) throws(StoreError) {
+    public func applyCommitted(
+        index: UInt64, writes: [RegistryWrite], events: [EventRecord] = [], history: Entry? = nil
+    ) throws(StoreError) {
         for write in writes { try validate(key: write.key) }
+        if let history, history.index != index {
+            throw .invalid("the history entry has index \(history.index), not the applied index \(index)")
+        }
         let tables = self.tables
         try environment.write { (txn: inout WriteTransaction) throws(StoreError) in
             let applied = try Self.appliedIndex(txn.handle, tables)
@@ -25,6 +37,7 @@ extension BrakeStore {
                 }
             }
             try Self.putEvents(events, of: index, in: &txn, tables)
+            if let history { try Self.putHistory(history, in: &txn, tables) }
             try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(index))
         }
     }
