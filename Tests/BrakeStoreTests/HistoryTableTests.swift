@@ -43,7 +43,7 @@ struct HistoryTableTests {
             let store = try BrakeStore(directory: dir)
             let entries = Self.entries(24)
             try Self.apply(entries, to: store)
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 let records = try history.records(from: 1, limit: 100)
                 #expect(records.map(\.index) == Array(1...24))
                 #expect(records[0].isNoop && records[0].leafPosition == nil)
@@ -74,13 +74,13 @@ struct HistoryTableTests {
                 snapshot: Snapshot(metadata: SnapshotMetadata(index: 30, term: 1, voters: ["n1"]), data: [1, 2, 3]))
             try store.compact(through: 30)
             #expect(try store.entries(from: 1, through: 30).isEmpty, "Raft's log is compacted")
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 #expect(try history.records(from: 1, limit: 100).map(\.index) == Array(1...30))
                 #expect(history.isComplete)
                 let memory = Self.inMemory(entries)
                 #expect(try history.tree.root(atSize: history.treeSize) == memory.frontier.root)
-                #expect(try history.tree.inclusionProof(leafIndex: 0, treeSize: history.treeSize)
-                    == memory.tree.inclusionProof(leafIndex: 0, treeSize: memory.size))
+                let expected = try memory.tree.inclusionProof(leafIndex: 0, treeSize: memory.size)
+                #expect(try history.tree.inclusionProof(leafIndex: 0, treeSize: history.treeSize) == expected)
             }
         }
     }
@@ -96,13 +96,13 @@ struct HistoryTableTests {
             let store = try BrakeStore(directory: dir)
             var memory = Self.inMemory(entries)
             let size = memory.size
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 #expect(history.treeSize == size)
                 let frontier = try MerkleFrontier(size: history.treeSize, reading: history)
                 #expect(history.nodeReads == size.nonzeroBitCount, "one read per peak, \(size.nonzeroBitCount), not a replay of \(size) leaves")
                 #expect(frontier == memory.frontier)
             }
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 _ = try history.tree.inclusionProof(leafIndex: 7, treeSize: size)
                 let bound = 2 * (64 - size.leadingZeroBitCount)
                 #expect(history.nodeReads <= bound, "an inclusion proof read \(history.nodeReads) nodes; at most \(bound)")
@@ -111,7 +111,7 @@ struct HistoryTableTests {
             let next = Entry(term: 2, index: 301, data: Self.declaration(301))
             try Self.apply([next], to: store)
             memory.append(leafHash: MerkleHash.leaf(try #require(LogLeaf(entryIndex: 301, entryData: next.data)).bytes))
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 #expect(history.treeSize == memory.size)
                 #expect(try history.tree.root(atSize: history.treeSize) == memory.frontier.root)
             }
@@ -124,18 +124,19 @@ struct HistoryTableTests {
             let entries = Self.entries(80)
             try Self.apply(entries, to: store)
             let memory = Self.inMemory(entries).tree
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 let tree = history.tree
                 #expect(tree.size == memory.size)
                 for size in 0...tree.size {
-                    #expect(try tree.root(atSize: size) == memory.root(atSize: size), "root at \(size)")
+                    let root = try memory.root(atSize: size)
+                    #expect(try tree.root(atSize: size) == root, "root at \(size)")
                     for leaf in 0..<size {
-                        #expect(try tree.inclusionProof(leafIndex: leaf, treeSize: size)
-                            == memory.inclusionProof(leafIndex: leaf, treeSize: size), "leaf \(leaf) in \(size)")
+                        let expected = try memory.inclusionProof(leafIndex: leaf, treeSize: size)
+                        #expect(try tree.inclusionProof(leafIndex: leaf, treeSize: size) == expected, "leaf \(leaf) in \(size)")
                     }
                     for old in 1..<max(size, 1) where size > 0 {
-                        #expect(try tree.consistencyProof(from: old, to: size)
-                            == memory.consistencyProof(from: old, to: size), "from \(old) to \(size)")
+                        let expected = try memory.consistencyProof(from: old, to: size)
+                        #expect(try tree.consistencyProof(from: old, to: size) == expected, "from \(old) to \(size)")
                     }
                 }
                 #expect(throws: LogError.self) { try tree.inclusionProof(leafIndex: 0, treeSize: tree.size + 1) }
@@ -156,7 +157,7 @@ struct HistoryTableTests {
                 registry: (rows: [], appliedIndex: 20))
             let later = Entry(term: 2, index: 21, data: Self.declaration(21))
             try Self.apply([later], to: store)
-            try store.readHistory { history in
+            try store.readHistory { (history: StoredHistory) throws in
                 #expect(history.historyFrom == 21 && !history.isComplete)
                 #expect(try history.records(from: 1, limit: 100).map(\.index) == [1, 2, 3, 4, 21], "rows before the gap are kept")
                 #expect(history.treeSize == 3, "the tree stops at the gap: entries 2, 3 and 4 are its leaves")
@@ -174,7 +175,7 @@ struct HistoryTableTests {
             }
             #expect(error.code == .storeInvalid)
             #expect(try store.appliedIndex() == 0)
-            try store.readHistory { history in #expect(try history.records(from: 0, limit: 10).isEmpty) }
+            try store.readHistory { (history: StoredHistory) throws in #expect(try history.records(from: 0, limit: 10).isEmpty) }
         }
     }
 }
