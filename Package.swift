@@ -87,13 +87,13 @@ let package = Package(
         ),
         .target(
             name: "BrakeStore",
-            dependencies: ["CLMDB", "BrakeCore", "BrakeRaft"],
+            dependencies: ["CLMDB", "BrakeCore", "BrakeRaft", "BrakeLog"],
             swiftSettings: strict
         ),
         .target(
             name: "BrakeNode",
             dependencies: [
-                "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", "BrakeFiles", "BrakeNet",
+                "BrakeCore", "BrakeRaft", "BrakeLog", "BrakeReplica", "BrakeStore", "BrakeFiles", "BrakeNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "brakectl",
             dependencies: [
-                "BrakeCore", "BrakeFiles",
+                "BrakeCore", "BrakeLog", "BrakeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "BrakeFilesTests", dependencies: ["BrakeFiles", "BrakeCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
         .testTarget(name: "BrakeLogTests", dependencies: ["BrakeLog", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
-        .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft", "BrakeLog"], swiftSettings: strict),
         .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeSim"], swiftSettings: strict),
         .testTarget(
             name: "BrakeNetTests",
@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "BrakeCore", "BrakeFiles", "BrakeStore", "BrakeRaft",
+                "BrakeCore", "BrakeFiles", "BrakeStore", "BrakeRaft", "BrakeLog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

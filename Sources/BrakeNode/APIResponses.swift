@@ -52,7 +52,7 @@ enum APIResponses {
         switch error.code {
         case .tooLarge: status = .contentTooLarge
         case .badRequest: status = .badRequest
-        case .notFound: status = .notFound
+        case .notFound, .outOfRange: status = .notFound
         case .historyUnavailable: status = .gone
         case .tooManyStreams: status = .serviceUnavailable
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")

@@ -8,20 +8,6 @@ import Hummingbird
 import NIOCore
 
 extension APIServer {
-    /// `GET /v1/log?from=N&limit=M`: committed entries, with each declaration envelope as a JSON object.
-    func log(_ request: Request) async -> Response {
-        let query = request.uri.queryParameters
-        let from = query.get("from").flatMap(UInt64.init) ?? 1
-        let limit = min(query.get("limit").flatMap(Int.init) ?? 100, 1_000)
-        do {
-            let entries = try await driver.logEntries(from: max(from, 1), limit: limit)
-            let views = entries.map(LogEntryView.init(entry:))
-            return APIResponses.json(["entries": views])
-        } catch {
-            return APIResponses.error(NodeError(.unavailable, "cannot read the log: \(error)"))
-        }
-    }
-
     /// `GET /v1/events`: Server-Sent Events of registry events.
     ///
     /// Each event's id is `INDEX.POSITION`: the entry that produced it and its place among that

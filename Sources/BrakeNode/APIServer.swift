@@ -67,7 +67,10 @@ public struct APIServer: Sendable {
         router.get("/v1/pauses") { _, _ in await self.pauses() }
         router.get("/v1/compliance") { _, _ in await self.compliance() }
         router.get("/v1/charter") { _, _ in self.charter() }
-        router.get("/v1/log") { request, _ in await self.log(request) }
+        router.get("/v1/log") { request, _ in self.log(request) }
+        router.get("/v1/checkpoint") { _, _ in self.checkpoint() }
+        router.get("/v1/proof/inclusion") { request, _ in self.inclusionProof(request) }
+        router.get("/v1/proof/consistency") { request, _ in self.consistencyProof(request) }
         router.get("/v1/events") { request, _ in await self.eventStream(request) }
         router.get("/metrics") { _, _ in await self.prometheus() }
         return router

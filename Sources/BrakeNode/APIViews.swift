@@ -1,6 +1,7 @@
 import BrakeCore
 import BrakeRaft
 import BrakeReplica
+import BrakeStore
 import Foundation
 
 // Times in the API: every instant is RFC 3339 UTC text with whole seconds (`2026-11-29T10:00:00Z`).
@@ -127,9 +128,10 @@ struct ComplianceView: Encodable {
     }
 }
 
-/// A committed entry as `/v1/log` shows it: a no-op, or the leader's stamp and the declaration's
-/// DSSE envelope as a JSON object (the same shape `POST /v1/declarations` takes, so it can be
-/// verified or resubmitted as it is).
+/// A committed entry as `/v1/log` shows it, from the permanent history: a no-op, or the leader's
+/// stamp and the declaration's DSSE envelope as a JSON object (the same shape `POST /v1/declarations`
+/// takes, so it can be verified or resubmitted as it is), in its canonical form, as the leaf holds it.
+/// `leafIndex` is the declaration's position in the Merkle tree, when the node placed it.
 struct LogEntryView: Encodable {
     var index: UInt64
     var term: UInt64
@@ -137,15 +139,17 @@ struct LogEntryView: Encodable {
     var time: String?
     var timeMillis: Millis?
     var declaration: Envelope?
+    var leafIndex: UInt64?
 
-    init(entry: Entry) {
-        index = entry.index
-        term = entry.term
-        noop = entry.isNoop
-        guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data) else { return }
-        time = RFC3339.format(record.time)
-        timeMillis = record.time
-        declaration = record.envelope
+    init(record: HistoryRecord) {
+        index = record.index
+        term = record.term
+        noop = record.isNoop
+        leafIndex = record.leafPosition
+        guard let leaf = try? record.leaf() else { return }
+        time = RFC3339.format(leaf.time)
+        timeMillis = leaf.time
+        declaration = leaf.envelope
     }
 }
 

@@ -100,14 +100,4 @@ extension NodeDriver {
 
     /// The time as the node reads it.
     public func currentTime() -> ReplicaTime { clock.now() }
-
-    /// Committed log records from `from`, at most `limit`, for `/v1/log` and event replay.
-    public func logEntries(from: UInt64, limit: Int) throws -> [Entry] {
-        let applied = replica.registry.appliedIndex
-        guard from <= applied, limit > 0 else { return [] }
-        let first = max(from, try store.firstIndex())
-        let last = min(applied, first + UInt64(limit) - 1)
-        guard first <= last else { return [] }
-        return try store.entries(from: first, through: last)
-    }
 }

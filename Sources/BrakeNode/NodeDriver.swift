@@ -171,12 +171,14 @@ public actor NodeDriver {
         }
         // 2. Send.
         if !ready.messages.isEmpty { transport.send(ready.messages) }
-        // 3. Applied rows, events and the applied index, the whole batch in one transaction.
+        // 3. Applied rows, events, the permanent history and the applied index, the whole batch in
+        //    one transaction.
         try store.applyCommitted(ready.applied.map { applied in
             BrakeStore.AppliedEntry(
                 index: applied.entry.index,
                 writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
-                events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) })
+                events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
+                history: applied.entry)
         })
         if let last = ready.applied.last {
             events.applied(through: last.entry.index)

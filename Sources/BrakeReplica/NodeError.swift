@@ -28,8 +28,12 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let inconsistentStore = Code(rawValue: "inconsistent_store")
         /// As many event streams are open as the node allows; try again later.
         public static let tooManyStreams = Code(rawValue: "too_many_streams")
-        /// The events asked for are before the history this node keeps (it installed a snapshot).
+        /// The events, entries or proofs asked for need history this node does not keep (it installed a
+        /// snapshot, and fetching the history before it from peers is not built).
         public static let historyUnavailable = Code(rawValue: "history_unavailable")
+        /// A log index or tree size the node's history cannot answer for: beyond its tree, or an entry
+        /// that is not a leaf of it.
+        public static let outOfRange = Code(rawValue: "out_of_range")
         /// The node is shutting down.
         public static let unavailable = Code(rawValue: "unavailable")
     }

@@ -108,12 +108,16 @@ extension BrakeStore {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw StoreError.io("\(file) is not a regular file") }
         let environment = try LMDBReadOnlyEnvironment(.file(path: file), maxDatabases: backupMaxDatabases)
         defer { environment.close() }
+        // The summary reads none of the history tables, and a backup made before they existed lacks
+        // them: they stand in as `meta`, which nothing below reads through them.
+        let meta = try environment.openDatabase(named: "meta")
         let tables = Tables(
-            meta: try environment.openDatabase(named: "meta"),
+            meta: meta,
             log: try environment.openDatabase(named: "log"),
             snapshot: try environment.openDatabase(named: "snapshot"),
             registry: try environment.openDatabase(named: "registry"),
-            events: try environment.openDatabase(named: "events"))
+            events: try environment.openDatabase(named: "events"),
+            history: meta, leaves: meta, merkle: meta)
         let bytes = Int(info.st_size)
         return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()

@@ -37,7 +37,8 @@ extension BrakeStore {
     ///
     /// With `registry`, the snapshot comes from the leader and restores the registry: every registry
     /// row is replaced by `registry.rows` and the applied index set, in the same transaction, so a
-    /// crash leaves either the old log and registry or the new ones, never a mix.
+    /// crash leaves either the old log and registry or the new ones, never a mix. The events and the
+    /// permanent history restart after the snapshot: this node never saw the entries it covers.
     public func persist(
         hardState: HardState?, entries: [Entry], snapshot: Snapshot?,
         registry: (rows: [(key: [UInt8], value: [UInt8])], appliedIndex: UInt64)? = nil
@@ -59,6 +60,7 @@ extension BrakeStore {
                 for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
                 try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
                 try Self.resetEvents(through: registry.appliedIndex, in: &txn, tables)
+                try Self.restartHistory(after: registry.appliedIndex, in: &txn, tables)
             }
             if let first = entries.first {
                 for (offset, entry) in entries.enumerated() where entry.index != first.index &+ UInt64(offset) {

@@ -1,3 +1,5 @@
+import BrakeRaft
+
 /// The registry tables: rows written by applying committed entries, and the index of the last entry applied.
 ///
 /// The rows and the applied index always change in one transaction, so after a crash the node re-applies
@@ -11,19 +13,27 @@ extension BrakeStore {
         public var writes: [RegistryWrite]
         /// Its events, in order.
         public var events: [EventRecord]
+        /// The committed entry itself, for the permanent history (its row, and its leaf and the
+        /// Merkle nodes it completes; see `BrakeStore+History.swift`). It must have index `index`;
+        /// the node always passes it. Without it the entry leaves no history row, and the history
+        /// restarts at the next entry that has one (so only tests of the registry tables leave it out).
+        public var history: Entry?
 
         /// Describes one applied entry.
-        public init(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = []) {
+        public init(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = [], history: Entry? = nil) {
             self.index = index
             self.writes = writes
             self.events = events
+            self.history = history
         }
     }
 
-    /// Applies the row changes of committed entry `index`, stores its events (in order) and records
-    /// `index` as applied, atomically (see `applyCommitted(_:)`).
-    public func applyCommitted(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = []) throws(StoreError) {
-        try applyCommitted([AppliedEntry(index: index, writes: writes, events: events)])
+    /// Applies the row changes of committed entry `index`, stores its events (in order), adds it to
+    /// the permanent history and records `index` as applied, atomically (see `applyCommitted(_:)`).
+    public func applyCommitted(
+        index: UInt64, writes: [RegistryWrite], events: [EventRecord] = [], history: Entry? = nil
+    ) throws(StoreError) {
+        try applyCommitted([AppliedEntry(index: index, writes: writes, events: events, history: history)])
     }
 
     /// Applies a batch of committed entries in one transaction: each entry's row changes and events,
@@ -42,6 +52,9 @@ extension BrakeStore {
         guard !batch.isEmpty else { return }
         for entry in batch {
             for write in entry.writes { try validate(key: write.key) }
+            if let history = entry.history, history.index != entry.index {
+                throw .invalid("the history entry has index \(history.index), not the applied index \(entry.index)")
+            }
         }
         let tables = self.tables
         try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
@@ -58,6 +71,7 @@ extension BrakeStore {
                     }
                 }
                 try Self.putEvents(entry.events, of: entry.index, in: &txn, tables)
+                if let history = entry.history { try Self.putHistory(history, in: &txn, tables) }
                 applied = entry.index
             }
             try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(applied))

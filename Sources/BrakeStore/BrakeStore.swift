@@ -6,9 +6,11 @@ import Synchronization
 ///
 /// Layout: `<directory>/LOCK` (the one-process lock) and `<directory>/store/` (LMDB's `data.mdb` and
 /// `lock.mdb`), with the tables `meta` (hard state, applied index, snapshot metadata, compaction point),
-/// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows) and `events`
-/// (each applied entry's registry events, kept across compaction). The byte
-/// layouts are documented on `StoreCodec`.
+/// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows), `events`
+/// (each applied entry's registry events, kept across compaction), and the permanent history:
+/// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
+/// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`).
+/// The byte layouts are documented on `StoreCodec`.
 ///
 /// Every method is one LMDB transaction, and every method that writes returns only after LMDB's commit has
 /// fsync'd, so the node may send messages or answer clients that depend on what it just persisted.
@@ -26,6 +28,9 @@ public final class BrakeStore: @unchecked Sendable {
         let snapshot: LMDBDatabase
         let registry: LMDBDatabase
         let events: LMDBDatabase
+        let history: LMDBDatabase
+        let leaves: LMDBDatabase
+        let merkle: LMDBDatabase
     }
 
     /// Keys of the `meta` table.
@@ -36,6 +41,8 @@ public final class BrakeStore: @unchecked Sendable {
         static let compacted = Array("compacted".utf8)
         static let snapshotData = Array("data".utf8)
         static let eventsFrom = Array("events_from".utf8)
+        static let historyFrom = Array("history_from".utf8)
+        static let treeSize = Array("tree_size".utf8)
     }
 
     /// The data directory the store was opened in.
@@ -61,7 +68,7 @@ public final class BrakeStore: @unchecked Sendable {
         try DataDirectoryLock.makeDirectory(storePath)
         let environment = try LMDBEnvironment(
             path: storePath,
-            maxDatabases: 16,  // five today; room for Merkle nodes, the pending pool and checkpoints
+            maxDatabases: 16,  // eight today; room for the pending pool, checkpoints and evidence
             initialMapSize: options.initialMapSize,
             maxMapSize: options.maxMapSize)
         self.tables = Tables(
@@ -69,7 +76,10 @@ public final class BrakeStore: @unchecked Sendable {
             log: try environment.openDatabase(named: "log"),
             snapshot: try environment.openDatabase(named: "snapshot"),
             registry: try environment.openDatabase(named: "registry"),
-            events: try environment.openDatabase(named: "events"))
+            events: try environment.openDatabase(named: "events"),
+            history: try environment.openDatabase(named: "history"),
+            leaves: try environment.openDatabase(named: "leaves"),
+            merkle: try environment.openDatabase(named: "merkle"))
         self.maxKeySize = try environment.maxKeySize()
         self.environment = environment
         self.directoryLock = lock

@@ -3,15 +3,17 @@ import Foundation
 
 /// A brakectl failure: a stable code, a message, and the exit status it maps to.
 ///
-/// Exit statuses: 0 success; for `check` 1 paused and 2 unknown; 64 usage, 65 the node refused the
+/// Exit statuses: 0 success; for `check` 1 paused and 2 unknown; for `proof` 1 a proof that does not
+/// verify; 64 usage, 65 the node refused the
 /// input, 66 a file could not be read, 69 the node is unreachable or unavailable, 70 anything else,
 /// 77 an insecure key file.
 struct CLIError: Error, CustomStringConvertible {
     enum Kind {
-        case usage, refused, file, unavailable, internalError, insecure
+        case usage, refused, file, unavailable, internalError, insecure, unverified
 
         var exitCode: Int32 {
             switch self {
+            case .unverified: 1
             case .usage: 64
             case .refused: 65
             case .file: 66

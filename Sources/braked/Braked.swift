@@ -36,6 +36,11 @@ struct Braked: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        name: .customLong("snapshot-interval"),
+        help: "With --dev: take a snapshot and compact the log every N applied entries (default 10000; a config file sets snapshotInterval).")
+    var snapshotInterval: UInt64?
+
     /// The checks of the node's own flags. They run in `run`, not `validate`: ArgumentParser validates a
     /// parent command before its subcommands, and `backup` and `restore` take the data directory without
     /// `--dev` or `--config`.
@@ -45,6 +50,12 @@ struct Braked: AsyncParsableCommand {
         }
         if dataDir != nil && !dev {
             throw ValidationError("--data-dir goes with --dev; a config file names its own data directory")
+        }
+        if snapshotInterval != nil && !dev {
+            throw ValidationError("--snapshot-interval goes with --dev; a config file sets snapshotInterval")
+        }
+        if snapshotInterval == 0 {
+            throw ValidationError("--snapshot-interval must be at least 1")
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("unknown log level \(logLevel)")
@@ -70,7 +81,9 @@ struct Braked: AsyncParsableCommand {
             } else {
                 let directory = dataDir ?? Self.temporaryDirectory()
                 let layout = try DevFederationSetup.prepare(dataDirectory: directory, seeds: DevFederationSetup.randomSeeds)
-                nodeConfiguration = layout.configuration
+                var configuration = layout.configuration
+                if let snapshotInterval { configuration.snapshotInterval = snapshotInterval }
+                nodeConfiguration = configuration
                 Self.printDevBanner(layout)
             }
             // Before the store opens or anything is written: the data directory is ours and only ours.

@@ -25,12 +25,12 @@ final class BrakedProcess: @unchecked Sendable {
         return path
     }
 
-    /// Starts `braked --dev --data-dir DIR` and waits until its API answers.
-    init(dataDirectory: String) async throws {
+    /// Starts `braked --dev --data-dir DIR` (with `arguments` after) and waits until its API answers.
+    init(dataDirectory: String, arguments: [String] = []) async throws {
         self.dataDirectory = dataDirectory
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binDirectory + "/braked")
-        process.arguments = ["--dev", "--data-dir", dataDirectory, "--log-level", "warning"]
+        process.arguments = ["--dev", "--data-dir", dataDirectory, "--log-level", "warning"] + arguments
         // Its output goes to a file in the data directory, never to the test runner's pipes: a
         // braked left behind must not keep the runner waiting for end-of-file.
         let log = dataDirectory + "/braked.log"
