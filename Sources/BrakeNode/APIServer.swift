@@ -20,16 +20,21 @@ public struct APIServer: Sendable {
     /// Keeps at most `apiMaxConnections` open, closing the idlest to make room.
     let connections: ConnectionGovernor
     /// Decodes submitted envelopes and verifies their signatures, in parallel, off the driver.
-    let precheck: SubmissionPrecheck
+    let precheck: SignatureWorkers
 
     /// Creates the API for a driver.
     public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger) {
+        self.init(driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charter: driver.charter))
+    }
+
+    /// Creates the API for a driver, verifying submissions on `workers`.
+    init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, workers: SignatureWorkers) {
         self.driver = driver
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
         self.connections = ConnectionGovernor(limit: configuration.apiMaxConnections)
-        self.precheck = SubmissionPrecheck(charter: driver.charter)
+        self.precheck = workers
     }
 
     /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon

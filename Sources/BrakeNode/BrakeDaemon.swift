@@ -62,14 +62,15 @@ public struct BrakeDaemon: Sendable {
             throw error
         }
         await driver.start()
+        let workers = SignatureWorkers(charter: charter)
         var peerServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let links {
             let port = try await links.network.start()
             logger.info("peer listener on port \(port); \(charter.nodes.count - 1) peers")
             metrics.peerStats = { links.network.stats }
-            peerServices.append(.init(service: PeerEventPump(network: links.network, driver: driver)))
+            peerServices.append(.init(service: PeerEventPump(network: links.network, driver: driver, verifier: workers)))
         }
-        let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger)
+        let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: workers)
         let ticker = RaftTicker(driver: driver, tickMillis: configuration.tickMillis)
         let group = ServiceGroup(
             configuration: .init(

@@ -74,8 +74,9 @@ public actor NodeDriver {
     }
 
     /// Feeds a message from a peer; `sender` is the node the transport authenticated.
-    public func receive(_ message: PeerMessage, from sender: NodeID) {
-        replica.receive(message, from: sender, at: clock.now())
+    /// `memos` holds the signatures of the entries it carries that the caller already verified.
+    public func receive(_ message: PeerMessage, from sender: NodeID, memos: [UInt64: SignatureMemo] = [:]) {
+        replica.receive(message, from: sender, at: clock.now(), memos: memos)
         scheduleDrain()
     }
 

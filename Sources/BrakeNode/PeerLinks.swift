@@ -44,12 +44,16 @@ struct PeerLinks: PeerTransport {
 struct PeerEventPump: Service {
     let network: PeerNetwork
     let driver: NodeDriver
+    let verifier: SignatureWorkers
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             for await event in network.events {
                 switch event {
-                case .message(let message): await driver.receive(message, from: message.from)
+                case .message(let message):
+                    // A leader's entries are verified here, in parallel and off the driver.
+                    let memos = await verifier.memos(for: message)
+                    await driver.receive(message, from: message.from, memos: memos)
                 case .unreachable(let peer): await driver.peerUnreachable(peer)
                 case .peerDisconnected(let peer): await driver.peerDisconnected(peer)
                 }

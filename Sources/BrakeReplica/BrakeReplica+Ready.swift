@@ -61,7 +61,13 @@ extension BrakeReplica {
     /// Applies one committed entry to the registry and answers whoever waits for it.
     mutating func apply(_ entry: Entry) {
         guard entry.index > registry.appliedIndex else { return }
-        let result = registry.apply(index: entry.index, data: entry.data, memo: inFlight[entry.index]?.memo ?? .none)
+        let ahead = verifiedAhead.removeValue(forKey: entry.index)
+        if verifiedAhead.count >= Self.verifiedAheadLimit / 2 {
+            // Memos of entries a snapshot skipped or a new leader replaced: drop what is behind.
+            verifiedAhead = verifiedAhead.filter { $0.key > entry.index }
+        }
+        let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
+        let result = registry.apply(index: entry.index, data: entry.data, memo: memo)
         let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))

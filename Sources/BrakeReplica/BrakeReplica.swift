@@ -36,6 +36,10 @@ public struct BrakeReplica: Sendable {
     /// Declarations proposed but not yet applied, by log index, with the parties each adds. A
     /// submission that adds no party beyond these is refused before it reaches the log.
     var inFlight: [UInt64: InFlight] = [:]
+    /// Signatures of entries received from the leader that the shell verified, by log index,
+    /// until the entry applies (at most `verifiedAheadLimit`).
+    var verifiedAhead: [UInt64: SignatureMemo] = [:]
+    static let verifiedAheadLimit = 65_536
     /// Submissions waiting for their entry to apply, by log index.
     var submitWaiters: [UInt64: [SubmitWaiter]] = [:]
     /// Submissions forwarded to the leader, waiting for its answer, by request id.
@@ -175,13 +179,21 @@ public struct BrakeReplica: Sendable {
 
     /// Feeds a message from a peer. `sender` is the node the transport authenticated; a message
     /// that claims another sender, or is not for this node, is ignored.
-    public mutating func receive(_ message: PeerMessage, from sender: NodeID, at time: ReplicaTime) {
+    ///
+    /// `memos` holds, by log index, signatures of the entries this message carries that the shell
+    /// already verified (off the driver, in parallel): their apply on this node does not verify
+    /// them again. A memo only ever skips work (see `SignatureMemo`), so a wrong index costs a
+    /// verification, never a wrong answer.
+    public mutating func receive(_ message: PeerMessage, from sender: NodeID, at time: ReplicaTime, memos: [UInt64: SignatureMemo] = [:]) {
         advance(to: time)
         guard halted == nil, message.from == sender, message.to == nodeID, sender != nodeID,
               charter.node(id: sender) != nil else { return }
         switch message.body {
         case .raft(let raftMessage):
             guard raftMessage.from == sender, raftMessage.to == nodeID else { return }
+            for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
+                verifiedAhead[index] = memo
+            }
             raft.step(raftMessage)
             noteContact(raftMessage)
         case .freshnessProbe(let sentAt):

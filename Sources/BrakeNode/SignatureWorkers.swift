@@ -1,0 +1,63 @@
+import BrakeCore
+import BrakeRaft
+import BrakeReplica
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Verifies signatures before they reach the driver, on a few dedicated threads (one per core),
+/// never on Swift's cooperative pool and never on the driver: a submitted envelope's (with its
+/// decoding), and those of the declarations in a leader's append, on a follower.
+///
+/// The driver then admits and applies the declaration with the verified signatures in hand
+/// (`SignatureMemo`), so it runs no Ed25519 for submissions made here, and submissions verify in
+/// parallel on every core. An envelope whose signatures do not verify is refused here with the
+/// error admission would give, and costs the driver nothing. Clients looping on maximal bodies
+/// wait in these queues; `check` and the other requests run on the cooperative pool, which they
+/// cannot occupy.
+final class SignatureWorkers: Sendable {
+    private let queues: [DispatchQueue]
+    private let next = Atomic<Int>(0)
+    private let charter: Charter
+
+    init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.charter = charter
+        self.queues = (0..<max(1, width)).map { DispatchQueue(label: "brake.precheck.\($0)", qos: .utility) }
+    }
+
+    /// The signatures of the declarations that `message` carries (a leader's append), verified in
+    /// parallel and keyed by log index; empty for any other message. An entry whose signatures do
+    /// not verify gets no memo: its apply verifies and refuses it, as it must on every node.
+    func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
+        guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind,
+              entries.contains(where: { !$0.isNoop }) else { return [:] }
+        let queue = queues[next.wrappingAdd(1, ordering: .relaxed).oldValue % queues.count]
+        let charter = self.charter
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                let found = Mutex<[UInt64: SignatureMemo]>([:])
+                DispatchQueue.concurrentPerform(iterations: entries.count) { i in
+                    let entry = entries[i]
+                    guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data),
+                          let memo = try? SignatureMemo.verifying(record.envelope, under: charter), !memo.isEmpty else { return }
+                    found.withLock { $0[entry.index] = memo }
+                }
+                continuation.resume(returning: found.withLock { $0 })
+            }
+        }
+    }
+
+    /// The envelope and the signatures verified for it, or the refusal.
+    func check(_ bytes: [UInt8]) async -> Result<(Envelope, SignatureMemo), BrakeError> {
+        let queue = queues[next.wrappingAdd(1, ordering: .relaxed).oldValue % queues.count]
+        let charter = self.charter
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: Result { () throws(BrakeError) in
+                    let envelope = try Envelope(json: bytes)
+                    return (envelope, try SignatureMemo.verifying(envelope, under: charter))
+                })
+            }
+        }
+    }
+}
