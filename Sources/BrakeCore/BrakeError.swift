@@ -75,6 +75,19 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         /// A charter key that has not signed the charter: every key a charter lists must prove that its
         /// holder has it, by signing the charter (proof of possession).
         public static let unprovenKey = Code(rawValue: "unproven_key")
+
+        /// Whether a registry that has applied more entries could answer differently: a refusal that
+        /// depends on the motions, pauses and attestations recorded so far (a motion not yet known, a
+        /// pause not yet in force), not on the envelope alone. A follower that lags the leader may
+        /// give such a refusal wrongly, so it leaves the decision to the leader.
+        public var dependsOnState: Bool {
+            Self.stateDependent.contains(self)
+        }
+
+        private static let stateDependent: Set<Code> = [
+            .proposerNotSigned, .motionExpired, .motionClosed, .unknownPause, .pauseNotInForce, .alreadyPaused,
+            .noNewSignature, .invalidAttestation, .duplicateAttestation,
+        ]
     }
 
     /// What went wrong, for programs.

@@ -92,7 +92,9 @@ extension APIServer {
 
     /// `GET /metrics`: Prometheus text.
     func prometheus() async -> Response {
-        metrics.update(from: await driver.status())
+        var status = driver.publishedStatus()
+        NodeDriver.addRegistryFigures(await driver.currentRegistry(), at: driver.currentWallTime(), to: &status, digest: false)
+        metrics.update(from: status)
         metrics.eventStreams.set(Double(driver.events.count) as Double)
         metrics.apiConnections.set(Double(connections.count) as Double)
         metrics.apiEvictions.set(Double(connections.evicted) as Double)

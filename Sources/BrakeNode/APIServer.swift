@@ -81,8 +81,13 @@ public struct APIServer: Sendable {
         return router
     }
 
+    /// `GET /v1/status`: consensus fields as the driver last published them, and the registry's
+    /// figures (open motions, digest) computed here from its current registry, off the driver.
     func status() async -> Response {
-        APIResponses.json(await driver.status())
+        var status = driver.publishedStatus()
+        let registry = await driver.currentRegistry()
+        NodeDriver.addRegistryFigures(registry, at: driver.currentWallTime(), to: &status)
+        return APIResponses.json(status)
     }
 
     func check(_ request: Request) async -> Response {

@@ -34,11 +34,20 @@ public enum ReadConsistency: String, Sendable {
 }
 
 extension NodeDriver {
-    /// The node's current status.
+    /// The node's current status, computed on the driver (tests use it; the API reads
+    /// `publishedStatus()` and adds the registry's figures off the driver).
     public func status() -> NodeStatus {
+        var status = consensusStatus()
         let now = clock.now()
+        status.fresh = replica.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
+        Self.addRegistryFigures(replica.registry, at: now.wall, to: &status)
+        return status
+    }
+
+    /// The status fields that come from consensus, as of now, with the registry's figures unset;
+    /// the driver publishes them after every batch.
+    func consensusStatus() -> NodeStatus {
         let raft = replica.raft
-        let registry = replica.registry
         return NodeStatus(
             node: nodeID,
             party: charter.node(id: nodeID)?.party ?? "",
@@ -48,17 +57,40 @@ extension NodeDriver {
             leader: raft.leader,
             vote: raft.vote,
             commitIndex: raft.commitIndex,
-            appliedIndex: registry.appliedIndex,
+            appliedIndex: replica.registry.appliedIndex,
             lastIndex: raft.lastIndex,
             snapshotIndex: replica.snapshotIndex,
             snapshotsInstalled: replica.snapshotsInstalled,
             voters: raft.voters,
-            fresh: replica.isFresh(maxStalenessMillis: Int64(configuration.tickMillis * configuration.electionTicks), at: now.monotonic),
+            fresh: false,
             halted: replica.halted,
-            pausesInForce: registry.pausesInForce(at: now.wall).count,
-            openMotions: registry.motions.filter { $0.state == .open }.count,
-            registryDigest: registry.digestHex()
+            pausesInForce: 0,
+            openMotions: 0,
+            registryDigest: ""
         )
+    }
+
+    /// How recent quorum contact must be for `status` to call the node fresh: an election timeout.
+    nonisolated var freshnessWindow: Int64 { Int64(configuration.tickMillis * configuration.electionTicks) }
+
+    /// The status as last published, without entering the driver: consensus fields of the last
+    /// batch, freshness judged now; the registry's figures are left unset (`openMotions`,
+    /// `registryDigest`), except the pauses in force, from the check table.
+    public nonisolated func publishedStatus() -> NodeStatus {
+        let view = published.current
+        var status = view.status
+        let now = clock.now()
+        status.fresh = view.basis.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
+        status.pausesInForce = view.table.pauses.filter { $0.isInForce(at: now.wall) }.count
+        return status
+    }
+
+    /// Fills in what the registry says: pauses in force, open motions, and the digest unless
+    /// `digest` is false (it encodes the whole registry).
+    static func addRegistryFigures(_ registry: Registry, at now: Millis, to status: inout NodeStatus, digest: Bool = true) {
+        status.pausesInForce = registry.pausesInForce(at: now).count
+        status.openMotions = registry.motions.filter { $0.state == .open }.count
+        if digest { status.registryDigest = registry.digestHex() }
     }
 
     /// Answers whether `scope` is paused.
@@ -100,4 +132,7 @@ extension NodeDriver {
 
     /// The time as the node reads it.
     public func currentTime() -> ReplicaTime { clock.now() }
+
+    /// The wall clock as the node reads it, without entering the driver.
+    public nonisolated func currentWallTime() -> Millis { clock.now().wall }
 }

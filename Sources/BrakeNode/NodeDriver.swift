@@ -25,7 +25,7 @@ public actor NodeDriver {
     /// Wakes the `/v1/events` streams as entries are applied.
     public nonisolated let events: EventHub
     /// The check table and freshness, published after every batch for `check`.
-    public nonisolated let published = PublishedReads()
+    public nonisolated let published: PublishedReads
 
     var replica: BrakeReplica
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
@@ -52,6 +52,11 @@ public actor NodeDriver {
         self.clock = clock
         self.logger = logger
         self.events = EventHub(limit: configuration.maxEventStreams)
+        // Nothing is published until the first drain (at start): until then the node is not fresh.
+        self.published = PublishedReads(status: NodeStatus(
+            node: configuration.nodeID, party: charter.node(id: configuration.nodeID)?.party ?? "", federation: charter.federation,
+            term: 0, role: "follower", leader: nil, vote: nil, commitIndex: 0, appliedIndex: 0, lastIndex: 0, snapshotIndex: 0,
+            snapshotsInstalled: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0, registryDigest: ""))
 
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()
@@ -137,7 +142,7 @@ public actor NodeDriver {
 
     /// Carries out every batch the core has, in its order, then publishes what `check` reads.
     func drain() {
-        defer { published.publish(.init(table: replica.registry.checkTable, basis: replica.readBasis())) }
+        defer { published.publish(.init(table: replica.registry.checkTable, basis: replica.readBasis(), status: consensusStatus())) }
         while replica.hasReady {
             let ready = replica.ready()
             if let softState = ready.softState {

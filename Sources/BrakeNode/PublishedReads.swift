@@ -15,12 +15,16 @@ public final class PublishedReads: Sendable {
         public var table: CheckTable
         /// Freshness as of the same moment.
         public var basis: ReadBasis
+        /// The consensus fields of the status at the same moment.
+        public var status: NodeStatus
     }
 
-    private let state = Mutex(View(table: .empty, basis: .none))
+    private let state: Mutex<View>
 
-    /// Creates an empty publication: nothing applied, not fresh.
-    public init() {}
+    /// Creates a publication of `status` with nothing applied and no freshness.
+    init(status: NodeStatus) {
+        state = Mutex(View(table: .empty, basis: .none, status: status))
+    }
 
     /// The latest view.
     public var current: View { state.withLock { $0 } }

@@ -8,7 +8,8 @@ extension BrakeReplica {
     /// `.submit(requestID:...)`: applied, pending (time ran out, it may still commit), or refused.
     ///
     /// A declaration the registry refuses never reaches the log. A follower admits it against its
-    /// own registry first (a cheap refusal of bad input), then forwards it to the leader it knows,
+    /// own registry first (a cheap refusal of bad input; a refusal that depends on state the
+    /// follower may not have applied yet is left to the leader), then forwards it to the leader it knows,
     /// once: a forwarded submission is never forwarded again, so two nodes with different views of
     /// the leader cannot bounce it.
     ///
@@ -23,14 +24,19 @@ extension BrakeReplica {
             answerSubmit(origin, .refused(.node(NodeError(.halted, "storage failed, node stopped writing: \(halted)"))))
             return
         }
-        let admission: Admission
+        let admission: Admission?
         switch registry.admit(envelope, at: nextStamp, memo: memo) {
         case .success(let a): admission = a
         case .failure(let error):
-            answerSubmit(origin, .refused(.registry(error)))
-            return
+            // A follower may lag the leader: a refusal that more applied entries could change is
+            // the leader's to give (the motion being co-signed may have just committed there).
+            guard error.code.dependsOnState, raft.role != .leader, let leader = raft.leader, leader != nodeID else {
+                answerSubmit(origin, .refused(.registry(error)))
+                return
+            }
+            admission = nil
         }
-        if raft.role == .leader {
+        if raft.role == .leader, let admission {
             propose(envelope, admission: admission, origin: origin, timeoutMillis: timeoutMillis, memo: memo)
         } else if let leader = raft.leader, leader != nodeID {
             let grace = Int64(config.tickMillis * config.electionTicks)

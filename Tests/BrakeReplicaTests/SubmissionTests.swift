@@ -25,6 +25,49 @@ import Testing
         for id in cluster.ids { #expect(cluster.replicas[id]!.registry.appliedIndex >= index) }
     }
 
+    @Test("a follower that has not applied a motion yet leaves its co-signature to the leader")
+    func laggingFollowerForwardsStateDependentRefusals() throws {
+        var cluster = try ReplicaCluster()
+        #expect(cluster.run(upTo: 100) { $0.leader != nil })
+        let leader = try #require(cluster.leader)
+        let lagging = try #require(cluster.ids.first { $0 != leader })
+        // The motion commits through the leader and the other follower while `lagging` is stopped.
+        cluster.stopped.insert(lagging)
+        let motion = try cluster.trigger("training", signers: ["lab-a"], nonce: nonce(0xd4))
+        let opened = cluster.submit(motion, on: leader)
+        #expect(cluster.run(upTo: 20) { $0.answer(opened, on: leader) != nil })
+        guard case .applied(.accepted(let receipt), _) = cluster.answer(opened, on: leader) else {
+            Issue.record("answer: \(String(describing: cluster.answer(opened, on: leader)))")
+            return
+        }
+        #expect(receipt.state == "open")
+        #expect(cluster.replicas[lagging]!.registry.motion(id: receipt.id) == nil)
+
+        // lab-b's co-signature arrives at the lagging follower, which does not know the motion: its
+        // own registry would refuse it (proposer_not_signed); the leader, which knows it, decides.
+        let cosign = try #require(cluster.federation.key(of: "lab-b"))
+        let envelope = Envelope(payloadType: motion.payloadType, payload: motion.payload).signed(with: cosign)
+        let request = cluster.submit(envelope, on: lagging)
+        #expect(cluster.sent.contains { if case .submit = $0.body { $0.from == lagging && $0.to == leader } else { false } })
+        cluster.resume(lagging)
+        #expect(cluster.run(upTo: 30) { $0.answer(request, on: lagging) != nil })
+        guard case .applied(.accepted(let passed), _) = cluster.answer(request, on: lagging) else {
+            Issue.record("answer: \(String(describing: cluster.answer(request, on: lagging)))")
+            return
+        }
+        #expect(passed.state == "passed")
+
+        // A refusal no later entry can change is still given by the follower itself.
+        var forged = envelope
+        forged.signatures[0].sig = Array(repeating: 9, count: 64)
+        let refused = cluster.submit(forged, on: lagging)
+        guard case .refused(.registry(let error)) = cluster.answer(refused, on: lagging) else {
+            Issue.record("answer: \(String(describing: cluster.answer(refused, on: lagging)))")
+            return
+        }
+        #expect(error.code == .badSignature || error.code == .unknownKey)
+    }
+
     @Test("a follower with no leader refuses at once; an invalid declaration is refused before the log")
     func refusals() throws {
         var cluster = try ReplicaCluster()
