@@ -82,6 +82,9 @@ extension Charter {
         if let sunset = pauseSunsetSeconds, !(1...Self.maxSeconds).contains(sunset) {
             throw fail("pauseSunsetSeconds must be null or between 1 and \(Self.maxSeconds)")
         }
+        if let skew = maxClockSkewSeconds, !(1...Self.maxClockSkewLimit).contains(skew) {
+            throw fail("maxClockSkewSeconds must be absent or between 1 and \(Self.maxClockSkewLimit)")
+        }
     }
 }
 
@@ -90,7 +93,7 @@ extension Charter: JSONConvertible {
         let f = try JSONFields(json, what: "charter", code: .invalidCharter)
         try f.finish(known: [
             "federation", "parties", "nodes", "policies",
-            "motionLifetimeSeconds", "attestationIntervalSeconds", "pauseSunsetSeconds",
+            "motionLifetimeSeconds", "attestationIntervalSeconds", "pauseSunsetSeconds", "maxClockSkewSeconds",
         ])
         federation = try f.string("federation")
         var parties: [Party] = []
@@ -107,10 +110,12 @@ extension Charter: JSONConvertible {
         motionLifetimeSeconds = try f.int("motionLifetimeSeconds")
         attestationIntervalSeconds = try f.int("attestationIntervalSeconds")
         pauseSunsetSeconds = try f.nullableInt("pauseSunsetSeconds")
+        // Optional, unlike every other field: charters signed before it existed stay valid.
+        maxClockSkewSeconds = f.has("maxClockSkewSeconds") ? try f.int("maxClockSkewSeconds") : nil
     }
 
     var json: JSONValue {
-        .object([
+        var fields: [JSONKey: JSONValue] = [
             "federation": .string(federation),
             "parties": .array(parties.map(\.json)),
             "nodes": .array(nodes.map(\.json)),
@@ -118,6 +123,9 @@ extension Charter: JSONConvertible {
             "motionLifetimeSeconds": .int(motionLifetimeSeconds),
             "attestationIntervalSeconds": .int(attestationIntervalSeconds),
             "pauseSunsetSeconds": .int(pauseSunsetSeconds),
-        ])
+        ]
+        // Written only when set, so a charter that omits it re-encodes to the bytes it was signed as.
+        if let maxClockSkewSeconds { fields[JSONKey("maxClockSkewSeconds")] = .int(maxClockSkewSeconds) }
+        return .object(fields)
     }
 }

@@ -9,10 +9,13 @@
 ///  "parties":[{"id":"lab-a","name":"Lab A","class":"lab","keys":["<b64 ed25519 pub>"]}],
 ///  "nodes":[{"id":"node-1","party":"lab-a","address":"127.0.0.1:7401","tlsPin":"<64 hex>","checkpointKey":"<b64>"}],
 ///  "policies":{"trigger":{"clauses":[{"atLeast":2,"class":"any"}]},"lift":{…},"amend":{…}},
-///  "motionLifetimeSeconds":604800,"attestationIntervalSeconds":86400,"pauseSunsetSeconds":null}
+///  "motionLifetimeSeconds":604800,"attestationIntervalSeconds":86400,"pauseSunsetSeconds":null,
+///  "maxClockSkewSeconds":300}
 /// ```
 ///
-/// Every field is required (`pauseSunsetSeconds` may be null); unknown fields are rejected. Schema and
+/// Every field is required (`pauseSunsetSeconds` may be null) except `maxClockSkewSeconds`, which
+/// came later: a charter without it means `defaultClockSkewSeconds`, and keeps its bytes and id.
+/// Unknown fields are rejected. Schema and
 /// validation problems are `invalid_charter`; bytes that are not JSON at all are `malformed_json`.
 public struct Charter: Sendable, Hashable, Codable {
     /// The payloadType of charter envelopes.
@@ -36,12 +39,29 @@ public struct Charter: Sendable, Hashable, Codable {
     public var attestationIntervalSeconds: Int64
     /// If set, a pause ends by itself this many seconds after it took effect.
     public var pauseSunsetSeconds: Int64?
+    /// How far, in seconds, a leader's entry stamp may run ahead of a follower's wall clock, and a
+    /// motion's `created` ahead of the stamp of the entry that first records it, as the charter
+    /// wrote it: nil when the charter predates the field (see `clockSkewSeconds`). Specs/time.md.
+    public var maxClockSkewSeconds: Int64?
+
+    /// The skew a charter without `maxClockSkewSeconds` allows: five minutes, far above what NTP
+    /// keeps servers to and far below any motion lifetime or sunset worth setting.
+    public static let defaultClockSkewSeconds: Int64 = 300
+    /// The largest skew a charter may allow: an hour. A larger bound would let a leader whose clock
+    /// runs that far ahead expire motions and end sunsets early by that much.
+    public static let maxClockSkewLimit: Int64 = 3_600
+
+    /// The clock skew in force: `maxClockSkewSeconds`, or the default when the charter omits it.
+    public var clockSkewSeconds: Int64 { maxClockSkewSeconds ?? Self.defaultClockSkewSeconds }
+    /// `clockSkewSeconds` in milliseconds, the unit of entry stamps.
+    public var clockSkewMillis: Millis { clockSkewSeconds * 1_000 }
 
     /// Creates a charter; call `validate()` before using one built by hand.
     public init(
         federation: String, parties: [Party], nodes: [NodeInfo],
         trigger: PolicyRule, lift: PolicyRule, amend: PolicyRule,
-        motionLifetimeSeconds: Int64, attestationIntervalSeconds: Int64, pauseSunsetSeconds: Int64? = nil
+        motionLifetimeSeconds: Int64, attestationIntervalSeconds: Int64, pauseSunsetSeconds: Int64? = nil,
+        maxClockSkewSeconds: Int64? = nil
     ) {
         self.federation = federation
         self.parties = parties
@@ -52,6 +72,7 @@ public struct Charter: Sendable, Hashable, Codable {
         self.motionLifetimeSeconds = motionLifetimeSeconds
         self.attestationIntervalSeconds = attestationIntervalSeconds
         self.pauseSunsetSeconds = pauseSunsetSeconds
+        self.maxClockSkewSeconds = maxClockSkewSeconds
     }
 
     /// The party with exactly this id (same UTF-8 bytes, not merely canonically equivalent).

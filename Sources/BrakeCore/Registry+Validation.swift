@@ -78,6 +78,14 @@ extension Registry {
                     .invalidMotion,
                     "the motion lives \(lifetime / 1000) s; the charter allows at most \(charter.motionLifetimeSeconds) s")
             }
+            // A motion dated beyond the entry that records it (plus the clock skew the charter
+            // allows) could sit open until that far date: refuse it, so that no motion waits open
+            // longer than its lifetime from now (Specs/time.md).
+            guard motion.created <= now + charter.clockSkewMillis else {
+                throw BrakeError(
+                    .invalidMotion,
+                    "the motion was created at \(RFC3339.format(motion.created)), more than the charter's clock skew of \(charter.clockSkewSeconds) s after \(RFC3339.format(now))")
+            }
             fresh = signatures
         }
         guard now < motion.expires else {

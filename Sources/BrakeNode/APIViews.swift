@@ -176,6 +176,8 @@ struct CharterView: Encodable {
     var motionLifetimeSeconds: Int64
     var attestationIntervalSeconds: Int64
     var pauseSunsetSeconds: Int64?
+    /// The clock skew in force (the charter's, or the default when it names none).
+    var maxClockSkewSeconds: Int64
 
     init(_ charter: Charter) {
         id = charter.id
@@ -188,5 +190,6 @@ struct CharterView: Encodable {
         motionLifetimeSeconds = charter.motionLifetimeSeconds
         attestationIntervalSeconds = charter.attestationIntervalSeconds
         pauseSunsetSeconds = charter.pauseSunsetSeconds
+        maxClockSkewSeconds = charter.clockSkewSeconds
     }
 }

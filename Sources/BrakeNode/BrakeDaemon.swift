@@ -13,11 +13,14 @@ public struct BrakeDaemon: Sendable {
     let configuration: NodeConfiguration
     let logger: Logger
     let metrics: NodeMetrics
+    let clock: NodeClock
 
-    /// Creates a daemon for a configuration.
-    public init(configuration: NodeConfiguration, metrics: NodeMetrics = NodeMetrics(), logger: Logger) {
+    /// Creates a daemon for a configuration; `clock` is where the node reads time (the system's,
+    /// unless a test shifts it).
+    public init(configuration: NodeConfiguration, metrics: NodeMetrics = NodeMetrics(), clock: NodeClock = .system, logger: Logger) {
         self.configuration = configuration
         self.metrics = metrics
+        self.clock = clock
         self.logger = logger
     }
 
@@ -55,6 +58,7 @@ public struct BrakeDaemon: Sendable {
                 charter: charter,
                 store: store,
                 transport: links ?? NoPeers(),
+                clock: clock,
                 logger: logger
             )
         } catch {

@@ -16,6 +16,22 @@ public struct NodeClock: Sendable {
         self.now = now
     }
 
+    /// This clock with its wall clock shifted by `millis` (ahead if positive); the monotonic clock
+    /// is unchanged. For tests of wrong clocks only (see `testOffsetVariable`).
+    public func shiftingWall(by millis: Int64) -> NodeClock {
+        let base = now
+        return NodeClock {
+            var time = base()
+            time.wall += millis
+            return time
+        }
+    }
+
+    /// The environment variable through which `braked` shifts its wall clock, for tests of a node
+    /// whose clock is wrong (Specs/time.md): milliseconds, ahead if positive. Test-only: a node
+    /// started with it stamps wrong times, and `braked` says so loudly at start.
+    public static let testOffsetVariable = "BRAKE_TEST_WALL_CLOCK_OFFSET_MS"
+
     /// The system's clocks: `CLOCK_BOOTTIME` (Linux; monotonic, counts suspend) and the real time.
     public static let system = NodeClock {
         var spec = timespec()

@@ -16,6 +16,10 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var lastIndex: UInt64
     public var snapshotIndex: UInt64
     public var snapshotsInstalled: Int
+    /// Appends this process refused because an entry in them was stamped more than the charter's
+    /// clock skew ahead of its wall clock (Specs/time.md): a leader's clock runs ahead, or this
+    /// node's runs behind.
+    public var clockRefusedAppends: Int
     public var voters: [String]
     public var fresh: Bool
     public var halted: String?
@@ -61,6 +65,7 @@ extension NodeDriver {
             lastIndex: raft.lastIndex,
             snapshotIndex: replica.snapshotIndex,
             snapshotsInstalled: replica.snapshotsInstalled,
+            clockRefusedAppends: replica.refusedAppends,
             voters: raft.voters,
             fresh: false,
             halted: replica.halted,

@@ -56,7 +56,8 @@ public actor NodeDriver {
         self.published = PublishedReads(status: NodeStatus(
             node: configuration.nodeID, party: charter.node(id: configuration.nodeID)?.party ?? "", federation: charter.federation,
             term: 0, role: "follower", leader: nil, vote: nil, commitIndex: 0, appliedIndex: 0, lastIndex: 0, snapshotIndex: 0,
-            snapshotsInstalled: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0, registryDigest: ""))
+            snapshotsInstalled: 0, clockRefusedAppends: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0,
+            registryDigest: ""))
 
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()

@@ -18,6 +18,7 @@ public final class NodeMetrics: Sendable {
     let apiEvictions: Gauge
     let fresh: Gauge
     let halted: Gauge
+    let clockRefusedAppends: Gauge
     let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
 
     /// Where the peer transport's counters come from (set once the transport runs).
@@ -41,6 +42,9 @@ public final class NodeMetrics: Sendable {
         apiEvictions = registry.makeGauge(descriptor: Self.name("brake_api_connections_evicted_total", "Idle API connections closed to make room for new ones"))
         fresh = registry.makeGauge(descriptor: Self.name("brake_node_fresh", "1 if this node heard from a quorum within an election timeout; 0: local checks answer unknown"))
         halted = registry.makeGauge(descriptor: Self.name("brake_node_halted", "1 if this node halted after a storage failure"))
+        clockRefusedAppends = registry.makeGauge(descriptor: Self.name(
+            "brake_clock_refused_appends_total",
+            "Appends refused because an entry was stamped more than the charter's clock skew ahead of this node's wall clock (Specs/time.md)"))
     }
 
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -67,6 +71,7 @@ public final class NodeMetrics: Sendable {
         openMotions.set(Double(status.openMotions) as Double)
         fresh.set(status.fresh ? 1.0 : 0.0 as Double)
         halted.set(status.halted == nil ? 0.0 : 1.0 as Double)
+        clockRefusedAppends.set(Double(status.clockRefusedAppends) as Double)
         guard let stats = peerStats?() else { return }
         let gauges: [(String, String, Double)] = [
             ("brake_peer_connections_in", "Open inbound peer connections", Double(stats.connectionsIn)),

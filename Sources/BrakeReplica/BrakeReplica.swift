@@ -65,6 +65,13 @@ public struct BrakeReplica: Sendable {
     /// A snapshot validated and handed to Raft, waiting for Raft's `Ready` to install it.
     var validated: ValidatedSnapshot?
 
+    /// Leaders whose appends this node refused because their stamps ran more than the charter's
+    /// clock skew ahead of its wall clock, by node (see `BrakeReplica+Clock`). Not persisted: after
+    /// a restart the next such append is refused again.
+    public internal(set) var clockRefusals: [NodeID: ClockRefusal] = [:]
+    /// Appends refused for their stamps since start.
+    public internal(set) var refusedAppends = 0
+
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
 
@@ -190,7 +197,8 @@ public struct BrakeReplica: Sendable {
               charter.node(id: sender) != nil else { return }
         switch message.body {
         case .raft(let raftMessage):
-            guard raftMessage.from == sender, raftMessage.to == nodeID else { return }
+            guard raftMessage.from == sender, raftMessage.to == nodeID,
+                  admitsByClock(raftMessage, from: sender) else { return }
             for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
                 verifiedAhead[index] = memo
             }

@@ -22,6 +22,9 @@ struct SimulatedNode {
     var clockTicks: UInt64 = 0
     /// The fixed offset of this node's wall clock from true time.
     var clockOffset: Millis
+    /// Whether a scenario set this node's clock wrong on purpose (`Simulation.setClockOffset`):
+    /// the time-bound invariant holds committed stamps to the other nodes' clocks.
+    var clockSetWrong = false
     /// How many times the node restarted (salts its election randomness).
     var restarts: UInt64 = 0
     /// The applied index whose registry was last checked.

@@ -180,6 +180,10 @@ extension Simulation {
                 fail(.timeMonotonicity, "index \(entry.index) carries leader time \(stamp), before the \(before) of an earlier entry")
                 return
             }
+            if !entry.isNoop, let stamp = LogRecord.stamp(of: entry.data), let bound = committedStampBound, stamp > bound {
+                fail(.timeBound, "index \(entry.index) (term \(entry.term)) committed leader time \(stamp), \(stamp - bound) ms beyond the latest honest wall clock plus the charter's skew (\(bound))")
+                return
+            }
         }
         if case .accepted(let receipt) = applied.result.outcome,
            let code = clients.knownInvalid[SimulationHistory.Position(index: entry.index, term: entry.term)] {

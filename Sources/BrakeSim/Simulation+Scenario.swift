@@ -58,6 +58,58 @@ extension Simulation {
         note("scenario: healed")
     }
 
+    /// Sets `node`'s wall clock `millis` ahead of true time (behind if negative), as a node whose
+    /// clock is wrong or hostile. From then on the time-bound invariant holds every committed stamp
+    /// to the other nodes' clocks: while they are a majority, nothing this node stamps may commit.
+    public mutating func setClockOffset(of node: NodeID, millis: Millis) {
+        guard let i = nodeIndex[node] else { return }
+        nodes[i].clockOffset = millis
+        nodes[i].clockSetWrong = true
+        note("scenario: \(node)'s wall clock set \(millis) ms off")
+    }
+
+    /// Asks the current leader to hand leadership to `node` (thesis §3.10); false when there is
+    /// no leader or it refuses.
+    public mutating func transferLeadership(to node: NodeID) -> Bool {
+        guard let leader, let i = nodeIndex[leader], nodes[i].replica != nil else { return false }
+        do { try nodes[i].replica?.transferLeadership(to: node) } catch { return false }
+        note("scenario: \(leader) transfers leadership to \(node)")
+        handleReady(i)
+        return true
+    }
+
+    /// Appends refused for their stamps by `node` since it last started (`BrakeReplica.refusedAppends`).
+    public func refusedAppends(of node: NodeID) -> Int {
+        nodeIndex[node].flatMap { nodes[$0].replica?.refusedAppends } ?? 0
+    }
+
+    /// Whether `node`'s log holds, past its commit index, an entry stamped after `time` (an entry
+    /// it stamped that has not committed, or not yet).
+    public func holdsUncommittedStamp(_ node: NodeID, after time: Millis) -> Bool {
+        guard let i = nodeIndex[node], let raft = nodes[i].raft else { return false }
+        return nodes[i].store.entries.contains { entry in
+            entry.index > raft.commitIndex && (LogRecord.stamp(of: entry.data) ?? .min) > time
+        }
+    }
+
+    /// Has the current leader propose a fresh trigger motion, validly signed and dated by true
+    /// time, without admission (as a hostile leader would), stamped by the leader's own clock.
+    /// Returns the leader, or nil when there is none or it cannot propose.
+    public mutating func proposeMotionOnLeader() -> NodeID? {
+        guard let leader, let i = nodeIndex[leader], let proposer = federation.partyIDs.first else { return nil }
+        let nonce = clients.nextNonce(&random)
+        guard let motion = factory.motion(
+            kind: .trigger, scope: "training", pause: nil, proposer: proposer, now: trueTime, nonce: nonce) else { return nil }
+        let time = nodes[i].time
+        guard nodes[i].replica?.proposeWithoutAdmission(factory.signed(motion, by: [proposer]), at: time) != nil else { return nil }
+        note("scenario: \(leader) proposes a motion stamped \(time.wall)")
+        handleReady(i)
+        return leader
+    }
+
+    /// The true time now (the simulated epoch plus the steps taken), in milliseconds.
+    public var trueTime: Millis { SimulatedNode.epoch + Millis(stepCount) * SimulatedNode.tickMillis }
+
     /// Steps until `condition` holds (true) or `maxSteps` ran out or an invariant broke (false).
     public mutating func run(maxSteps: Int, until condition: (Simulation) -> Bool) -> Bool {
         for _ in 0..<maxSteps {
@@ -82,6 +134,16 @@ extension Simulation {
         }
         handleReady(i)
         return count
+    }
+
+    /// The most a committed stamp may be: the latest wall clock among the nodes no scenario set
+    /// wrong, plus the charter's skew. Nil while no clock was set wrong (the default faults keep
+    /// every clock within seconds of true time, far inside the skew).
+    var committedStampBound: Millis? {
+        guard nodes.contains(where: \.clockSetWrong) else { return nil }
+        let honest = nodes.filter { !$0.clockSetWrong }.map(\.wallClock)
+        guard let latest = honest.max() else { return nil }
+        return latest + federation.charter.clockSkewMillis
     }
 
     /// The lowest applied index among the running nodes.

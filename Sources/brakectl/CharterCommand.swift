@@ -49,6 +49,10 @@ struct CharterCommand: AsyncParsableCommand {
         var attestationInterval = "1d"
         @Option(name: .long, help: "Optional sunset: a pause ends by itself this long after it took effect.")
         var sunset: String?
+        @Option(
+            name: .customLong("max-clock-skew"),
+            help: "How far an entry's time may run ahead of a follower's clock, and a motion's created ahead of its entry (1s to 1h, e.g. 5m).")
+        var maxClockSkew = "5m"
         @Option(name: .long, help: "Where to write the envelope.")
         var out: String
 
@@ -63,7 +67,8 @@ struct CharterCommand: AsyncParsableCommand {
                 }
                 let payload = try CharterDraft(
                     federation: federation, parties: party, nodeFiles: nodeFile, trigger: trigger, lift: lift, amend: amend,
-                    motionLifetime: motionLifetime, attestationInterval: attestationInterval, sunset: sunset
+                    motionLifetime: motionLifetime, attestationInterval: attestationInterval, sunset: sunset,
+                    maxClockSkew: maxClockSkew
                 ).payload()
                 let charter: Charter
                 do throws(BrakeError) { charter = try Charter.parse(payload: payload) } catch {

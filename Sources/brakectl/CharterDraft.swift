@@ -14,6 +14,8 @@ struct CharterDraft {
     var motionLifetime: String
     var attestationInterval: String
     var sunset: String?
+    /// Always written, so the charter says which skew it allows (`Specs/time.md`).
+    var maxClockSkew: String
 
     /// The charter payload JSON; `Charter.parse` validates it.
     func payload() throws(CLIError) -> [UInt8] {
@@ -48,6 +50,7 @@ struct CharterDraft {
             "motionLifetimeSeconds": try seconds(motionLifetime),
             "attestationIntervalSeconds": try seconds(attestationInterval),
             "pauseSunsetSeconds": try sunset.map(seconds) ?? NSNull(),
+            "maxClockSkewSeconds": try seconds(maxClockSkew),
         ]
         do {
             return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))

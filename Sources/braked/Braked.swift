@@ -92,13 +92,35 @@ struct Braked: AsyncParsableCommand {
             FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let clock: NodeClock
         do {
-            try await BrakeDaemon(configuration: nodeConfiguration, metrics: metrics, logger: logger).run()
+            clock = try Self.testClock(logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        do {
+            try await BrakeDaemon(configuration: nodeConfiguration, metrics: metrics, clock: clock, logger: logger).run()
         } catch {
             FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
             // A configuration that cannot work (a claimed socket, a bad identity) is 78, as at load.
             throw ExitCode(BrakeDaemon.exitStatus(for: error))
         }
+    }
+
+    /// The system clock, or, for tests of a node whose clock is wrong, the system clock with its
+    /// wall clock shifted by `BRAKE_TEST_WALL_CLOCK_OFFSET_MS` milliseconds. Test-only: such a node
+    /// stamps entries with a wrong time (its peers refuse stamps beyond the charter's clock skew),
+    /// so the shift is logged loudly at start.
+    static func testClock(logger: Logger) throws -> NodeClock {
+        guard let text = ProcessInfo.processInfo.environment[NodeClock.testOffsetVariable] else { return .system }
+        guard let millis = Int64(text) else {
+            throw ValidationError("\(NodeClock.testOffsetVariable) must be an integer of milliseconds, not \"\(text)\"")
+        }
+        let banner = "TEST ONLY: \(NodeClock.testOffsetVariable)=\(millis): this node's wall clock runs \(millis) ms ahead of the system's; never set this outside tests"
+        FileHandle.standardError.write(Data("braked: \(banner)\n".utf8))
+        logger.critical("\(banner)")
+        return NodeClock.system.shiftingWall(by: millis)
     }
 
     static func temporaryDirectory() -> String {

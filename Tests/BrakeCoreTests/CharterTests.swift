@@ -55,6 +55,8 @@ struct CharterTests {
         ("empty federation", "federation id is empty"),
         ("no party", "no party"),
         ("zero lifetime", "motionLifetimeSeconds"),
+        ("zero clock skew", "maxClockSkewSeconds"),
+        ("clock skew above an hour", "maxClockSkewSeconds"),
     ])
     func validationNamesTheProblem(problem: String, expected: String) {
         var c = dev.charter
@@ -70,6 +72,8 @@ struct CharterTests {
         case "empty federation": c.federation = ""
         case "no party": c.parties = []; c.nodes = []
         case "zero lifetime": c.motionLifetimeSeconds = 0
+        case "zero clock skew": c.maxClockSkewSeconds = 0
+        case "clock skew above an hour": c.maxClockSkewSeconds = 3_601
         default: Issue.record("unknown case")
         }
         let error = brakeError { () throws(BrakeError) in try c.validate() }
@@ -78,6 +82,25 @@ struct CharterTests {
         // The same problem is caught when parsing the payload.
         let parsed = brakeError { () throws(BrakeError) in try Charter.parse(payload: c.payloadBytes()) }
         #expect(parsed?.code == .invalidCharter)
+    }
+
+    /// `maxClockSkewSeconds` is the one optional field: a charter without it (every charter signed
+    /// before it existed, the worked example included) keeps its bytes and allows the default; one
+    /// with it writes it in canonical position and round-trips.
+    @Test func clockSkewIsOptionalAndRoundTrips() throws {
+        #expect(dev.charter.maxClockSkewSeconds == nil)
+        #expect(dev.charter.clockSkewSeconds == Charter.defaultClockSkewSeconds)
+        #expect(!String(decoding: dev.charter.payloadBytes(), as: UTF8.self).contains("maxClockSkewSeconds"))
+        var c = dev.charter
+        c.maxClockSkewSeconds = 30
+        let text = String(decoding: c.payloadBytes(), as: UTF8.self)
+        #expect(text.contains(#""federation":"brake-dev","maxClockSkewSeconds":30,"motionLifetimeSeconds":604800"#), "\(text)")
+        let parsed = try Charter.parse(payload: c.payloadBytes())
+        #expect(parsed == c)
+        #expect(parsed.clockSkewMillis == 30_000)
+        #expect(parsed.id != dev.charter.id)
+        let wrongType = text.replacingOccurrences(of: #""maxClockSkewSeconds":30"#, with: #""maxClockSkewSeconds":"30s""#)
+        #expect(brakeError { () throws(BrakeError) in try Charter.parse(payload: utf8(wrongType)) }?.code == .invalidCharter)
     }
 
     @Test func unknownClassIsNamed() {

@@ -36,6 +36,10 @@ struct RegistryRejectionTests {
             return (h, raw(h.motion(), replacing: #""scope":"training""#, with: #""scope":"/training""#), t0)
         case "invalid_motion":
             return (h, sign(h.motion(lifetime: 7 * 24 * hour + 1000), "lab-a"), t0)
+        case "created_beyond_skew":
+            // Dated a year ahead of its entry, with a lifetime the charter allows: without M7's
+            // bound it would wait open until a year from now.
+            return (h, sign(h.motion(created: t0 + 365 * 24 * hour), "lab-a"), t0)
         case "proposer_not_signed":
             return (h, sign(h.motion(proposer: "lab-a"), "lab-b", "gov-a"), t0)
         case "unknown_party":
@@ -101,12 +105,32 @@ struct RegistryRejectionTests {
         }
     }
 
+    /// M7's time bound is inclusive: a motion dated exactly the charter's clock skew after its entry
+    /// opens, one a second later (motion times are whole seconds) is refused; co-signing an open
+    /// motion is not re-checked.
+    @Test func createdMayLeadTheEntryByTheSkewAndNoMore() {
+        var h = Harness()
+        let skew = h.registry.charter.clockSkewMillis
+        #expect(skew == 300_000)
+        let late = h.motion(created: t0 + skew + 1_000)
+        guard case .failure(let error) = h.registry.admit(sign(late, "lab-a"), at: t0) else {
+            Issue.record("a motion created \(skew + 1_000) ms after its entry was admitted")
+            return
+        }
+        #expect(error.code == .invalidMotion)
+        #expect(error.message.contains("clock skew of 300 s"), "\(error)")
+        let edge = h.motion(created: t0 + skew)
+        #expect(h.accept(sign(edge, "lab-a")) != nil)
+        #expect(h.accept(sign(edge, "lab-b"), at: t0 + 1) != nil)
+    }
+
     /// Every rejection leaves the state as it was: `admit` changes nothing, and a rejected entry
     /// changes only the meta row.
     @Test(arguments: [
         ("wrong_payload_type", "wrong_payload_type"), ("unsigned", "unsigned"), ("unknown_key", "unknown_key"),
         ("bad_signature", "bad_signature"), ("malformed_json", "malformed_json"), ("bad_base64", "invalid_time"),
         ("wrong_federation", "wrong_federation"), ("invalid_scope", "invalid_scope"), ("invalid_motion", "invalid_motion"),
+        ("created_beyond_skew", "invalid_motion"),
         ("proposer_not_signed", "proposer_not_signed"), ("unknown_party", "unknown_party"),
         ("motion_expired", "motion_expired"), ("motion_expired_cosign", "motion_expired"), ("motion_closed", "motion_closed"),
         ("already_paused", "already_paused"), ("unknown_pause", "unknown_pause"),

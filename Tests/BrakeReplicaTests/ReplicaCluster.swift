@@ -28,7 +28,15 @@ struct ReplicaCluster {
     var seenChunks: Set<UInt64> = []
     var droppedChunks = 0
 
+    /// How far each node's wall clock runs ahead of the shared one (a wrong clock), in milliseconds.
+    var wallOffset: [NodeID: Int64] = [:]
+
     var time: ReplicaTime { ReplicaTime(monotonic: monotonic, wall: Self.epoch + monotonic) }
+
+    /// The time node `id` reads: the shared clock, its wall clock shifted by `wallOffset`.
+    func time(of id: NodeID) -> ReplicaTime {
+        ReplicaTime(monotonic: monotonic, wall: Self.epoch + monotonic + (wallOffset[id] ?? 0))
+    }
 
     init(nodes: Int = 3, configure: (inout ReplicaConfig) -> Void = { _ in }) throws {
         federation = try SimFederation.make(nodes: nodes)
@@ -75,7 +83,7 @@ struct ReplicaCluster {
                 held[message.to, default: []].append(message)
                 continue
             }
-            let now = time
+            let now = time(of: message.to)
             replicas[message.to]?.receive(message, from: message.from, at: now)
             drain(message.to)
         }
@@ -85,7 +93,7 @@ struct ReplicaCluster {
     mutating func step(millis: Int64 = 100) {
         monotonic += millis
         for id in ids where !stopped.contains(id) {
-            let now = time
+            let now = time(of: id)
             replicas[id]?.tick(at: now)
             drain(id)
         }
@@ -110,7 +118,7 @@ struct ReplicaCluster {
         stopped.remove(id)
         let buffered = held.removeValue(forKey: id) ?? []
         for message in buffered {
-            let now = time
+            let now = time(of: id)
             replicas[id]?.receive(message, from: message.from, at: now)
             drain(id)
         }
@@ -120,7 +128,7 @@ struct ReplicaCluster {
     mutating func submit(_ envelope: Envelope, on id: NodeID, timeoutMillis: Int = 3_000) -> UInt64 {
         let requestID = nextRequestID
         nextRequestID += 1
-        let now = time
+        let now = time(of: id)
         replicas[id]?.submit(envelope, requestID: requestID, timeoutMillis: timeoutMillis, at: now)
         drain(id)
         return requestID

@@ -35,12 +35,15 @@ struct Scenario {
     let charter: Charter
     let keys: [String: SigningKey]
 
-    /// A motion of `kind` on `scope`, signed by each of `parties` in one envelope.
-    func motion(_ kind: MotionKind, scope: String, pause: String? = nil, signedBy parties: [String]) throws -> Envelope {
+    /// A motion of `kind` on `scope`, signed by each of `parties` in one envelope, open for
+    /// `lifetimeMillis` from now (an hour unless said otherwise).
+    func motion(
+        _ kind: MotionKind, scope: String, pause: String? = nil, signedBy parties: [String], lifetimeMillis: Int64 = 3_600_000
+    ) throws -> Envelope {
         let now = Int64(Date().timeIntervalSince1970) * 1000
         let motion = Motion(
             federation: charter.federation, kind: kind, scope: try Scope(scope), reason: "harness scenario",
-            pause: pause, proposer: parties[0], created: now, expires: now + 3_600_000,
+            pause: pause, proposer: parties[0], created: now, expires: now + lifetimeMillis,
             nonce: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         )
         var envelope = motion.unsignedEnvelope()

@@ -126,6 +126,16 @@ public actor Federation {
         try node.start()
     }
 
+    /// Restarts node `n` (as `restart`) with `environment` added to its process environment from
+    /// now on, e.g. `["BRAKE_TEST_WALL_CLOCK_OFFSET_MS": "86400000"]` for a node whose wall clock
+    /// runs a day ahead. An empty dictionary goes back to the harness's own environment.
+    public func restart(_ n: Int, environment: [String: String]) async throws {
+        let node = try process(n)
+        node.extraEnvironment = environment
+        await terminate(node)
+        try node.start()
+    }
+
     /// Starts node `n` if it is not running (after a kill); does nothing otherwise.
     public func start(_ n: Int) throws {
         try process(n).start()

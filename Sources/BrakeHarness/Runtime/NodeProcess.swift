@@ -25,6 +25,9 @@ final class NodeProcess {
     private(set) var state: State = .exited
     /// How many times it was started.
     private(set) var starts = 0
+    /// Variables added to the process's environment at its next starts (e.g. the test-only
+    /// `BRAKE_TEST_WALL_CLOCK_OFFSET_MS`); empty by default.
+    var extraEnvironment: [String: String] = [:]
 
     init(node: FederationLayout.Node, binDirectory: String) {
         self.node = node
@@ -56,6 +59,11 @@ final class NodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: brakedPath)
         process.arguments = ["--config", node.config, "--log-level", "info"]
+        if !extraEnvironment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+            let shown = extraEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            log.write(Data("--- harness: with \(shown)\n".utf8))
+        }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

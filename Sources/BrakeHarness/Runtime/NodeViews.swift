@@ -28,6 +28,8 @@ public struct NodeStatusView: Codable, Sendable, Hashable {
     public var registryDigest: String?
     /// The index of the node's latest snapshot (taken or installed); its log starts after it.
     public var snapshotIndex: UInt64?
+    /// Appends the node refused because an entry was stamped beyond its clock plus the charter's skew.
+    public var clockRefusedAppends: Int?
     /// Snapshots this process received from a leader and installed.
     public var snapshotsInstalled: Int?
 }
