@@ -93,7 +93,7 @@ struct HostileClientTests {
         #expect(bad.status == 400 && bad.errorCode == "bad_request")
     }
 
-    @Test("16 replays from the start of 3,500 entries lose nothing and leave check fast; streams are bounded")
+    @Test("16 replays from the start of 3,500 entries while 64 clients submit lose nothing and leave check fast; streams are bounded")
     func replayFromTheStart() async throws {
         let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
         defer { _ = node.terminate() }
@@ -118,7 +118,20 @@ struct HostileClientTests {
             return try await group.reduce(0) { max($0, $1) }
         }
 
+        // Meanwhile 64 clients keep submitting (issue 8: check stays fast under both loads).
         let finished = Flag()
+        let submitted = ResultTally()
+        let submitters = (0..<64).map { client in
+            Task {
+                var n = 0
+                while !finished.isSet {
+                    n += 1
+                    let motion = try motionEnvelope(charter: charter, kind: "trigger", scope: "load/c\(client)/m\(n)", proposer: "lab-a", signers: [labA])
+                    guard let reply = try? await node.post("/v1/declarations", body: motion.jsonBytes()) else { continue }
+                    submitted.add("\(reply.status)")
+                }
+            }
+        }
         let readers = Task {
             defer { finished.set() }
             return try await withThrowingTaskGroup(of: [StreamEvent].self) { group in
@@ -132,6 +145,9 @@ struct HostileClientTests {
         }
         let latencies = try await measureChecks(node: node, while: { !finished.isSet }, atMost: .seconds(120))
         let streams = try await readers.value
+        for submitter in submitters { _ = await submitter.result }
+        print("64 submitters during the replays: \(submitted.counts)")
+        #expect(submitted.total > 0 && submitted.counts.keys.allSatisfy { $0 == "200" }, "submissions during the replays: \(submitted.counts)")
 
         print("16 replays: \(latencies.summary)")
         #expect(latencies.max()! < Self.checkBound, "check latencies during 16 replays: \(latencies.summary)")
