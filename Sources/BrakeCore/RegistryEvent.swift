@@ -53,6 +53,14 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
     /// The canonical JSON form.
     public func jsonBytes() -> [UInt8] { json.canonicalBytes() }
 
+    /// Whether the event starts or ends a pause (what `check` answers from changed).
+    public var changesPauses: Bool {
+        switch self {
+        case .pauseInForce, .pauseLifted, .pauseSunset: true
+        default: false
+        }
+    }
+
     /// Parses the JSON form (strict: unknown fields and types are refused).
     public init(jsonBytes: [UInt8]) throws(BrakeError) {
         try self.init(json: try JSONValue.parse(jsonBytes, what: "registry event"))

@@ -17,6 +17,8 @@ public struct APIServer: Sendable {
     let configuration: NodeConfiguration
     let metrics: NodeMetrics
     let logger: Logger
+    /// The charter's id, computed once (it hashes the whole charter).
+    let charterID: String
     /// Keeps at most `apiMaxConnections` open, closing the idlest to make room.
     let connections: ConnectionGovernor
     /// Decodes submitted envelopes and verifies their signatures, in parallel, off the driver.
@@ -33,6 +35,7 @@ public struct APIServer: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.charterID = driver.charter.id
         self.connections = ConnectionGovernor(limit: configuration.apiMaxConnections)
         self.precheck = workers
     }
@@ -114,7 +117,7 @@ public struct APIServer: Sendable {
         metrics.checks(verdict.verdict.rawValue).increment()
         return APIResponses.json(CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
-            federation: driver.charter.federation, charter: driver.charter.id, node: driver.nodeID))
+            federation: driver.charter.federation, charter: charterID, node: driver.nodeID))
     }
 
     /// A verdict with the federation, charter and node that gave it, so a client can refuse an

@@ -33,6 +33,9 @@ public actor NodeDriver {
     var nextRequestID: UInt64 = 1
     /// Whether a drain is queued behind the inputs waiting for the driver.
     var drainScheduled = false
+    /// The check table last published, and whether applied entries changed the pauses since.
+    var checkTable = CheckTable.empty
+    var checkTableStale = true
 
     /// Opens the node's core from its store. Refuses (`inconsistent_store`) a store whose registry
     /// and log disagree.
@@ -143,7 +146,15 @@ public actor NodeDriver {
 
     /// Carries out every batch the core has, in its order, then publishes what `check` reads.
     func drain() {
-        defer { published.publish(.init(table: replica.registry.checkTable, basis: replica.readBasis(), status: consensusStatus())) }
+        defer {
+            // The table changes only when pauses do: rebuilding it (a copy and sort of every pause)
+            // after every batch would cost the driver O(pauses) per batch.
+            if checkTableStale {
+                checkTable = replica.registry.checkTable
+                checkTableStale = false
+            }
+            published.publish(.init(table: checkTable, basis: replica.readBasis(), status: consensusStatus()))
+        }
         while replica.hasReady {
             let ready = replica.ready()
             if let softState = ready.softState {
@@ -187,6 +198,9 @@ public actor NodeDriver {
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
                 history: applied.entry)
         })
+        if ready.install != nil || ready.applied.contains(where: { $0.result.events.contains(where: \.changesPauses) }) {
+            checkTableStale = true
+        }
         if let last = ready.applied.last {
             events.applied(through: last.entry.index)
         } else if let install = ready.install {
