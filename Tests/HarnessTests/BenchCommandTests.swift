@@ -21,7 +21,7 @@ struct BenchCommandTests {
         let seen = "\n\(run.output.suffix(4_000))"
 
         #expect(report.machine.cores > 0 && !report.machine.cpuModel.isEmpty && report.machine.memoryGiB > 0, "\(report.machine)")
-        #expect(report.federations.map(\.nodes) == [1, 3], seen)
+        #expect(report.federations.map(\.nodes) == [1, 3], "\(seen)")
         for federation in report.federations {
             let label = "\(federation.nodes) nodes"
             #expect(federation.submit.map(\.clients) == [1, 64], "\(label)\(seen)")

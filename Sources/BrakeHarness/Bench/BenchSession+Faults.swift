@@ -63,25 +63,28 @@ extension BenchSession {
     func failoverPhase(trials: Int) async throws -> LatencyFigures {
         var samples: [Duration] = []
         for trial in 0..<trials {
-            _ = try await federation.waitSettled(timeout: .seconds(60))
-            let leader = try await federation.waitForLeader()
-            let survivors = try federation.numbers.filter { $0 != leader }.map { try federation.api($0) }
+            let settled = try await federation.waitSettled(timeout: .seconds(60))
+            guard let old = settled.nodes.first(where: { $0.status?.role == "leader" }), let oldTerm = old.status?.term else {
+                throw HarnessError(.node, "failover trial \(trial + 1): no leader after settling")
+            }
+            let leader = old.number
+            let survivors = try federation.numbers.filter { $0 != leader }.map { ($0, try federation.api($0)) }
             let tag = nextTag("failover")
             let motions = proposer
             let limit = Duration.seconds(30)
             let started = ContinuousClock.now
             try await federation.kill(leader)
-            let elapsed: Duration? = try await withThrowingTaskGroup(of: Duration?.self) { group in
-                for (s, api) in survivors.enumerated() {
+            let answer: (Duration, Int)? = try await withThrowingTaskGroup(of: (Duration, Int)?.self) { group in
+                for (n, api) in survivors {
                     for lane in 0..<2 {
                         group.addTask {
                             var k = 0
                             while ContinuousClock.now - started < limit {
                                 try Task.checkCancellation()
                                 k += 1
-                                let body = try motions.envelopeBytes(scope: "bench/\(tag)/s\(s)l\(lane)/\(k)")
+                                let body = try motions.envelopeBytes(scope: "bench/\(tag)/s\(n)l\(lane)/\(k)")
                                 if let reply = try? await api.send(.POST, "/v1/declarations", body: body, timeout: .seconds(3)), reply.status == 200 {
-                                    return ContinuousClock.now - started
+                                    return (ContinuousClock.now - started, n)
                                 }
                                 // A refusal (no leader yet) comes back at once: pace the retries.
                                 try await Task.sleep(for: .milliseconds(5))
@@ -98,12 +101,17 @@ extension BenchSession {
                 }
                 return nil
             }
-            guard let elapsed else {
+            guard let (elapsed, survivor) = answer else {
                 throw HarnessError(.timeout, "failover trial \(trial + 1): no survivor committed within \(limit) of killing node \(leader)")
             }
+            // A commit acknowledged after the kill must come from a new leader in a later term.
+            let now = try await federation.api(survivor).status()
+            guard let term = now.term, term > oldTerm, now.leader != FederationPlan.nodeID(leader) else {
+                throw HarnessError(.node, "failover trial \(trial + 1): node \(survivor) acknowledged a commit but says leader \(now.leader ?? "none") in term \(now.term ?? 0); node \(leader) led term \(oldTerm) and was killed")
+            }
             samples.append(elapsed)
-            progress(String(format: "failover %d/%d: node %d SIGKILLed, a survivor committed after %.1f ms", trial + 1, trials, leader,
-                            Double(LatencyFigures.micros(elapsed)) / 1_000))
+            let millis = String(format: "%.1f", Double(LatencyFigures.micros(elapsed)) / 1_000)
+            progress("failover \(trial + 1)/\(trials): node \(leader) (leader in term \(oldTerm)) SIGKILLed; node \(survivor) committed after \(millis) ms under \(now.leader ?? "?") in term \(term)")
             try await federation.start(leader)
         }
         _ = try await federation.waitSettled(timeout: .seconds(60))

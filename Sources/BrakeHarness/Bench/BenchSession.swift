@@ -115,10 +115,10 @@ final class BenchSession: Sendable {
             clients: clients, commits: result.succeeded, refused: result.refused, seconds: result.seconds,
             commitsPerSecond: result.perSecond, latency: LatencyFigures(result.latencies)
         )
-        progress(String(
-            format: "%d clients: %d commits in %.2f s, %.0f/s, p50 %.3f ms, p99 %.3f ms%@", clients, figures.commits, figures.seconds,
-            figures.commitsPerSecond, figures.latency.p50Ms, figures.latency.p99Ms,
-            figures.refused > 0 ? " (\(figures.refused) not committed: \(result.statuses))" : ""))
+        progress("\(clients) client\(clients == 1 ? "" : "s"): " + String(
+            format: "%d commits in %.2f s, %.0f/s, p50 %.3f ms, p99 %.3f ms", figures.commits,
+            figures.seconds, figures.commitsPerSecond, figures.latency.p50Ms, figures.latency.p99Ms)
+            + (figures.refused > 0 ? " (\(figures.refused) not committed: \(result.statuses))" : ""))
         return (figures, cpu)
     }
 
