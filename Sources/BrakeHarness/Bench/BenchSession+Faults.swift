@@ -17,7 +17,7 @@ extension BenchSession {
             let leaderAPI = try federation.api(leader)
             var last = motion.unsignedEnvelope().signed(with: proposer.key)
             if nodeCount > 1, let cosigner {
-                let proposed = try await leaderAPI.submit(last)
+                let proposed = try await Self.submitRetrying(last, to: leaderAPI)
                 guard proposed.status == 200 else {
                     throw HarnessError(.node, "pause trial \(trial + 1): the proposal was answered \(proposed.status) \(proposed.errorCode ?? "")")
                 }
@@ -29,7 +29,7 @@ extension BenchSession {
             let started = ContinuousClock.now
             let longest = try await withThrowingTaskGroup(of: Duration.self) { group in
                 group.addTask {
-                    let reply = try await leaderAPI.submit(finalSignature)
+                    let reply = try await Self.submitRetrying(finalSignature, to: leaderAPI)
                     guard reply.status == 200 else {
                         throw HarnessError(.node, "pause trial \(trial + 1): the last signature was answered \(reply.status) \(reply.errorCode ?? "")")
                     }
@@ -52,6 +52,17 @@ extension BenchSession {
         let figures = LatencyFigures(samples)
         progress(String(format: "pause on every node after its last signature, %d trials: p50 %.2f ms, p99 %.2f ms", trials, figures.p50Ms, figures.p99Ms))
         return figures
+    }
+
+    /// Submits `envelope` as a client must: a 503 (no leader, a dropped proposal, overload) is
+    /// retried after 10 ms until 10 s have passed; any other answer is returned.
+    static func submitRetrying(_ envelope: Envelope, to api: NodeAPI) async throws -> NodeAPI.Reply {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let reply = try await api.submit(envelope)
+            guard reply.status == 503, ContinuousClock.now < deadline else { return reply }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     // MARK: - Failover
