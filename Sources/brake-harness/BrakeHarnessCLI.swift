@@ -16,11 +16,12 @@ struct BrakeHarnessCLI: AsyncParsableCommand {
             brake-harness heal --dir /tmp/fed
             brake-harness down --dir /tmp/fed
             brake-harness chaos --nodes 5 --schedules 3 --seed 7
+            brake-harness bench --json bench.json          # after swift build -c release
             Nodes are numbered 1...N. Every command takes --dir D (default $BRAKE_HARNESS_DIR, else ./brake-federation) and --json.
             """,
         subcommands: [
             Up.self, Serve.self, Status.self, Partition.self, Isolate.self, Cut.self, Heal.self,
-            Kill.self, Stop.self, Cont.self, Restart.self, Down.self, Chaos.self,
+            Kill.self, Stop.self, Cont.self, Restart.self, Down.self, Chaos.self, Bench.self,
         ]
     )
 }

@@ -16,6 +16,9 @@ public struct FederationMaker: Sendable {
     public var binDirectory: String
     /// Timing for every node's config.
     public var timing: NodeTiming
+    /// Nodes dial each other's listeners directly instead of the links' proxies (the proxies still
+    /// run, unused): the benchmark measures Brake, not the harness's relay. Links cannot be cut then.
+    public var directPeers = false
 
     /// A maker for `plan` in `directory`.
     public init(plan: FederationPlan, directory: String, binDirectory: String = ToolRunner.binDirectory, timing: NodeTiming = NodeTiming()) {
@@ -91,7 +94,7 @@ public struct FederationMaker: Sendable {
             config: dir + "/braked.json", log: dir + "/braked.log",
             listen: "127.0.0.1:\(listenPort)", listenPort: listenPort,
             peers: Dictionary(uniqueKeysWithValues: links.filter { $0.from == n }.map {
-                (FederationPlan.nodeID($0.to), "127.0.0.1:\($0.proxyPort)")
+                (FederationPlan.nodeID($0.to), "127.0.0.1:\(directPeers ? $0.targetPort : $0.proxyPort)")
             })
         )
         guard node.socket.utf8.count < 100 else {
