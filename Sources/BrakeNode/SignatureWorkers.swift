@@ -31,33 +31,35 @@ final class SignatureWorkers: Sendable {
     func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
         guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind,
               entries.contains(where: { !$0.isNoop }) else { return [:] }
-        let queue = queues[next.wrappingAdd(1, ordering: .relaxed).oldValue % queues.count]
         let charter = self.charter
-        return await withCheckedContinuation { continuation in
-            queue.async {
-                let found = Mutex<[UInt64: SignatureMemo]>([:])
-                DispatchQueue.concurrentPerform(iterations: entries.count) { i in
-                    let entry = entries[i]
-                    guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data),
-                          let memo = try? SignatureMemo.verifying(record.envelope, under: charter), !memo.isEmpty else { return }
-                    found.withLock { $0[entry.index] = memo }
-                }
-                continuation.resume(returning: found.withLock { $0 })
+        return await onWorker {
+            let found = Mutex<[UInt64: SignatureMemo]>([:])
+            DispatchQueue.concurrentPerform(iterations: entries.count) { i in
+                let entry = entries[i]
+                guard !entry.isNoop, let record = try? LogRecord(decoding: entry.data),
+                      let memo = try? SignatureMemo.verifying(record.envelope, under: charter), !memo.isEmpty else { return }
+                found.withLock { $0[entry.index] = memo }
             }
+            return found.withLock { $0 }
         }
     }
 
     /// The envelope and the signatures verified for it, or the refusal.
     func check(_ bytes: [UInt8]) async -> Result<(Envelope, SignatureMemo), BrakeError> {
-        let queue = queues[next.wrappingAdd(1, ordering: .relaxed).oldValue % queues.count]
         let charter = self.charter
-        return await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { () throws(BrakeError) in
-                    let envelope = try Envelope(json: bytes)
-                    return (envelope, try SignatureMemo.verifying(envelope, under: charter))
-                })
+        return await onWorker {
+            Result { () throws(BrakeError) in
+                let envelope = try Envelope(json: bytes)
+                return (envelope, try SignatureMemo.verifying(envelope, under: charter))
             }
+        }
+    }
+
+    /// Runs `work` on the next worker queue, round robin, and returns its result.
+    private func onWorker<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        let queue = queues[next.wrappingAdd(1, ordering: .relaxed).oldValue % queues.count]
+        return await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
         }
     }
 }
