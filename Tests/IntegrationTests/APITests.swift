@@ -37,14 +37,15 @@ struct APITests {
         #expect(row?["overdue"] as? Bool == false)
 
         // Events: resuming after the entry before the trigger replays its events, then goes live.
-        let lines = try await sseLines(node: node, lastEventID: passedIndex - 1, until: { $0.contains("attestation_recorded") })
+        let events = try await readEvents(node: node, after: "\(passedIndex - 1)", within: .seconds(5), until: {
+            $0.last?.type == "attestation_recorded"
+        })
         // Ids are INDEX.POSITION: the entry, then the event's place among that entry's events.
-        let ids = lines.filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
-        let indexes = ids.compactMap { Int($0.split(separator: ".").first ?? "") }
+        let ids = events.map(\.id)
         #expect(ids.first == "\(passedIndex).0")
-        #expect(indexes.count == ids.count && indexes.allSatisfy { $0 >= passedIndex })
-        #expect(lines.contains("event: pause_in_force"))
-        #expect(lines.contains("event: motion_passed"))
+        #expect(events.allSatisfy { $0.index >= passedIndex }, "\(ids)")
+        #expect(events.contains { $0.type == "pause_in_force" })
+        #expect(events.contains { $0.type == "motion_passed" })
 
         let metrics = String(decoding: try await node.get("/metrics").body, as: UTF8.self)
         #expect(metrics.contains("brake_declarations_accepted_total 2"))
@@ -55,24 +56,6 @@ struct APITests {
         let charterView = try await node.get("/v1/charter").json
         #expect(charterView["federation"] as? String == charter.federation)
         #expect((charterView["parties"] as? [Any])?.count == 3)
-    }
-
-    /// Reads the event stream until `until` holds for a line, or 5 s pass (the request's deadline).
-    func sseLines(node: BrakedProcess, lastEventID: Int, until: @escaping @Sendable (String) -> Bool) async throws -> [String] {
-        var request = HTTPClientRequest(url: URL(httpURLWithSocketPath: node.socketPath, uri: "/v1/events")!.absoluteString)
-        request.headers.add(name: "Last-Event-ID", value: String(lastEventID))
-        let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(5))
-        #expect(response.headers["Content-Type"].first == "text/event-stream")
-        var text = ""
-        do {
-            for try await chunk in response.body {
-                text += String(buffer: chunk)
-                if text.split(separator: "\n").contains(where: { until(String($0)) }) { break }
-            }
-        } catch {
-            Issue.record("event stream ended before the expected event: \(error); got \(text)")
-        }
-        return text.split(separator: "\n").map(String.init)
     }
 }
 

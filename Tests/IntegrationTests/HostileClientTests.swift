@@ -202,23 +202,13 @@ struct HostileClientTests {
         // A listener that never accepts, with a backlog already full: connect(2) itself would block.
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(path.utf8))
-            raw[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = withUnixAddress(path) { bind(listener, $0, $1) }
         #expect(bound == 0 && listen(listener, 0) == 0)
         var queued: [Int32] = []
         defer { queued.forEach { close($0) } }
         for _ in 0..<2 {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
+            _ = withUnixAddress(path) { connect(fd, $0, $1) }
             queued.append(fd)
         }
         let full = try timedBrakectl(["check", "training", "--timeout", "2s"], socket: path)
@@ -286,6 +276,9 @@ func streamEvents(node: BrakedProcess, after: String?, into log: EventLog, until
     if let after { request.headers.add(name: "Last-Event-ID", value: after) }
     let response = try await testClient.execute(request, timeout: .seconds(30))
     guard response.status.code == 200 else { throw TestFailure("GET /v1/events answered \(response.status.code)") }
+    guard response.headers["Content-Type"].first == "text/event-stream" else {
+        throw TestFailure("GET /v1/events answered Content-Type \(response.headers["Content-Type"])")
+    }
     var events: [StreamEvent] = []
     var pending: [UInt8] = []
     var id = "", type = ""
