@@ -39,26 +39,38 @@ package final class LMDBEnvironment: @unchecked Sendable {
         self.path = path
         let floor = 64 << 10
         self.maxMapSize = max(maxMapSize, floor)
+        let pointer = try Self.openHandle(
+            path: path, flags: MDB_NOTLS, maxDatabases: maxDatabases, mapSize: min(max(initialMapSize, floor), self.maxMapSize),
+            context: "open LMDB environment in \(path)")
+        // Reader slots of processes that crashed would otherwise pin old pages forever.
+        var dead: Int32 = 0
+        _ = mdb_reader_check(pointer, &dead)
+        env = pointer
+    }
+
+    /// Creates an LMDB environment handle and opens it at `path` with `flags` and room for
+    /// `maxDatabases` named tables; `mapSize` nil adopts the size recorded in the file. The handle is
+    /// closed again when any step fails.
+    static func openHandle(
+        path: String, flags: Int32, maxDatabases: Int, mapSize: Int?, context: String
+    ) throws(StoreError) -> OpaquePointer {
         var pointer: OpaquePointer?
         var status = mdb_env_create(&pointer)
         guard status == MDB_SUCCESS, let pointer else {
             throw StoreError(lmdb: status, context: "create LMDB environment for \(path)")
         }
         status = mdb_env_set_maxdbs(pointer, MDB_dbi(max(1, maxDatabases)))
-        if status == MDB_SUCCESS {
-            status = mdb_env_set_mapsize(pointer, min(max(initialMapSize, floor), self.maxMapSize))
+        if status == MDB_SUCCESS, let mapSize {
+            status = mdb_env_set_mapsize(pointer, mapSize)
         }
         if status == MDB_SUCCESS {
-            status = mdb_env_open(pointer, path, UInt32(MDB_NOTLS), 0o600)
+            status = mdb_env_open(pointer, path, UInt32(flags), 0o600)
         }
         guard status == MDB_SUCCESS else {
             mdb_env_close(pointer)
-            throw StoreError(lmdb: status, context: "open LMDB environment in \(path)")
+            throw StoreError(lmdb: status, context: context)
         }
-        // Reader slots of processes that crashed would otherwise pin old pages forever.
-        var dead: Int32 = 0
-        _ = mdb_reader_check(pointer, &dead)
-        env = pointer
+        return pointer
     }
 
     deinit {

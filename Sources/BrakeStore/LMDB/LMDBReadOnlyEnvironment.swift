@@ -41,20 +41,10 @@ final class LMDBReadOnlyEnvironment {
             path = file
             flags = MDB_RDONLY | MDB_NOTLS | MDB_NOSUBDIR | MDB_NOLOCK
         }
-        var pointer: OpaquePointer?
-        var status = mdb_env_create(&pointer)
-        guard status == MDB_SUCCESS, let pointer else {
-            throw StoreError(lmdb: status, context: "create LMDB environment for \(path)")
-        }
-        status = mdb_env_set_maxdbs(pointer, MDB_dbi(max(1, maxDatabases)))
-        if status == MDB_SUCCESS {
-            // Map size 0 before open: LMDB adopts the size recorded in the file, whatever the writer grew it to.
-            status = mdb_env_open(pointer, path, UInt32(flags), 0o600)
-        }
-        guard status == MDB_SUCCESS else {
-            mdb_env_close(pointer)
-            throw StoreError(lmdb: status, context: "open LMDB environment in \(path) read-only")
-        }
+        // Map size nil: LMDB adopts the size recorded in the file, whatever the writer grew it to.
+        let pointer = try LMDBEnvironment.openHandle(
+            path: path, flags: flags, maxDatabases: maxDatabases, mapSize: nil,
+            context: "open LMDB environment in \(path) read-only")
         if case .beside = layout {
             // Reader slots of earlier copies that were killed would pin the writer's old pages until someone
             // clears them; this reader is as good a someone as the node's next start.
