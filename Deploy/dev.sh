@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing (liblmdb-dev, spin), builds Brake and runs the dev federation.
+# Installs what is missing (Deploy/install-deps.sh), builds Brake and runs the dev federation.
 # Usage: Deploy/dev.sh [--data-dir DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
