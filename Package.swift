@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "BrakeHarness",
             dependencies: [
-                "BrakeCore", "BrakeFiles",
+                "BrakeCore", "BrakeFiles", "BrakeLog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

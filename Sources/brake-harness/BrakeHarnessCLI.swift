@@ -21,7 +21,7 @@ struct BrakeHarnessCLI: AsyncParsableCommand {
             """,
         subcommands: [
             Up.self, Serve.self, Status.self, Partition.self, Isolate.self, Cut.self, Heal.self,
-            Kill.self, Stop.self, Cont.self, Restart.self, Down.self, Chaos.self, Bench.self,
+            Kill.self, Stop.self, Cont.self, Restart.self, Down.self, Chaos.self, Bench.self, BenchVerify.self,
         ]
     )
 }

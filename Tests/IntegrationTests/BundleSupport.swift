@@ -1,0 +1,118 @@
+import BrakeCore
+import BrakeFiles
+import BrakeLog
+import Foundation
+
+/// What the export and interoperability tests share: a history made on a real `braked --dev`, its
+/// export, and edits of the bundle's text as a tamperer would make them.
+enum BundleSupport {
+    /// Submits a small history: a trigger that passes (lab-a and lab-b), its lift (gov-a and lab-a),
+    /// and a second trigger co-signed in a later entry (lab-b, then gov-a). Returns the entry indexes.
+    static func submitHistory(_ node: BrakedProcess) async throws -> [Int] {
+        let charter = try node.charter()
+        let labA = try node.key("lab-a"), labB = try node.key("lab-b"), govA = try node.key("gov-a")
+        var indexes: [Int] = []
+        func submit(_ envelope: Envelope) async throws -> [String: Any] {
+            let reply = try await node.post("/v1/declarations", body: envelope.jsonBytes())
+            guard reply.status == 200, let index = reply.json["index"] as? Int else {
+                throw TestFailure("submission: status \(reply.status), \(String(decoding: reply.body, as: UTF8.self))")
+            }
+            indexes.append(index)
+            return reply.json
+        }
+        let trigger = try motionEnvelope(charter: charter, kind: "trigger", scope: "training/frontier", proposer: "lab-a", signers: [labA, labB])
+        let pause = try requireID(try await submit(trigger))
+        _ = try await submit(try motionEnvelope(
+            charter: charter, kind: "lift", scope: "training/frontier", pause: pause, proposer: "gov-a", signers: [govA, labA]))
+        let second = try motionEnvelope(charter: charter, kind: "trigger", scope: "inference", proposer: "lab-b", signers: [labB])
+        _ = try await submit(second)
+        var cosigned = second
+        cosigned.signatures = []
+        _ = try await submit(cosigned.signed(with: govA))
+        return indexes
+    }
+
+    /// `brakectl export` from the node into `path` (with the node's charter file). Until the node
+    /// signs checkpoints itself, the bundle it writes is unsigned; then the node's checkpoint key
+    /// (its identity under the data directory, which the charter pins) cosigns the exported
+    /// checkpoint here, as the node would.
+    static func export(_ node: BrakedProcess, to path: String) throws -> DeployKit.Run {
+        let run = try brakectlRun(["export", "--out", path, "--charter", node.dataDirectory + "/charter.dsse.json", "--socket", node.socketPath])
+        guard run.status == 0 else { return run }
+        var lines = try BundleText(path: path)
+        if lines.header["checkpoint.note"] is NSNull {
+            let identity = try NodeIdentity.load(directory: node.dataDirectory + "/identity")
+            let checkpointObject = lines.header["checkpoint"] as? [String: Any] ?? [:]
+            let size = (checkpointObject["size"] as? NSNumber)?.uint64Value ?? 0
+            let root = MerkleHash(bytes: Array(Data(base64Encoded: checkpointObject["root"] as? String ?? "") ?? Data()))!
+            let federation = lines.header["federation"] as? String ?? ""
+            let checkpoint = try Checkpoint(origin: federation, size: size, root: root)
+            let cosignature = Cosignature.sign(
+                checkpoint, keyName: Cosignature.keyName(origin: federation, node: identity.entry.id), key: identity.checkpointKey,
+                timestamp: UInt64(Date().timeIntervalSince1970))
+            var updated = checkpointObject
+            updated["note"] = SignedCheckpoint(checkpoint: checkpoint, cosignatures: [cosignature]).text
+            lines.setHeader("checkpoint", updated)
+            try lines.write(to: path)
+        }
+        return run
+    }
+
+    /// Runs the built brakectl with no node socket in its environment: another machine's view.
+    static func brakectlRun(_ arguments: [String]) throws -> DeployKit.Run {
+        try DeployKit.run(BrakedProcess.binDirectory + "/brakectl", arguments, environment: ["BRAKE_SOCKET": nil], limit: .seconds(300))
+    }
+}
+
+/// A bundle's lines as text, edited the way a tamperer would: one character at a time.
+struct BundleText {
+    var lines: [String]
+
+    init(path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+    }
+
+    func write(to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Header fields; `checkpoint.note` reads inside the checkpoint.
+    var header: [String: Any] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(lines[0].utf8))) as? [String: Any] ?? [:]
+        var out = object
+        if let checkpoint = object["checkpoint"] as? [String: Any] { out["checkpoint.note"] = checkpoint["note"] ?? NSNull() }
+        return out
+    }
+
+    mutating func setHeader(_ key: String, _ value: Any) {
+        var object = (try? JSONSerialization.jsonObject(with: Data(lines[0].utf8))) as? [String: Any] ?? [:]
+        object[key] = value
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        lines[0] = String(decoding: data, as: UTF8.self)
+    }
+
+    /// The entry index of line `n` (1 = the first entry).
+    func index(ofEntry n: Int) -> Int {
+        ((try? JSONSerialization.jsonObject(with: Data(lines[n].utf8))) as? [String: Any])?["index"] as? Int ?? -1
+    }
+
+    /// Replaces one character of line `line`, `offset` characters after the first occurrence of
+    /// `marker`, by another character of the same kind (a base64 letter or a digit), so the line still
+    /// decodes and only its meaning changes.
+    mutating func flip(line: Int, after marker: String, offset: Int) throws {
+        guard let range = lines[line].range(of: marker) else { throw TestFailure("no \(marker) in line \(line)") }
+        var characters = Array(lines[line])
+        let position = lines[line].distance(from: lines[line].startIndex, to: range.upperBound) + offset
+        let old = characters[position]
+        characters[position] = old.isNumber ? Character(String((Int(String(old))! + 1) % 10)) : (old == "A" ? "B" : "A")
+        lines[line] = String(characters)
+    }
+}
+
+/// The `id` of a submission's answer.
+func requireID(_ answer: [String: Any]) throws -> String {
+    guard let id = answer["id"] as? String else { throw TestFailure("the answer has no id: \(answer)") }
+    return id
+}

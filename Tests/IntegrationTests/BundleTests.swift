@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `brakectl export` from a live `braked`, and `brakectl verify` of the bundle with no node (another
+/// machine's view: a copy of the file and no socket): it verifies, replays to the node's registry
+/// digest and prints who signed what; one changed byte of an entry, a signature or a cosignature
+/// fails it with exit 1, naming what changed.
+@Suite("Export and offline verify", .serialized)
+struct BundleTests {
+    @Test("an export verifies offline; one changed byte fails and is named")
+    func exportAndVerify() async throws {
+        let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = node.terminate() }
+        let indexes = try await BundleSupport.submitHistory(node)
+        let exported = node.dataDirectory + "/export.bundle"
+        let export = try BundleSupport.export(node, to: exported)
+        try #require(export.status == 0, "brakectl export: \(export)")
+        #expect(export.output.contains("wrote \(exported): 4 entries"), "\(export)")
+        let partial = try FileManager.default.contentsOfDirectory(atPath: node.dataDirectory).filter { $0.contains(".partial-") }
+        #expect(partial.isEmpty, "export left \(partial)")
+
+        // Another machine: a copy of the file in a directory of its own, and no node.
+        let elsewhere = BrakedProcess.temporaryDirectory() + "/copy.bundle"
+        try FileManager.default.copyItem(atPath: exported, toPath: elsewhere)
+        let verified = try BundleSupport.brakectlRun(["verify", elsewhere])
+        #expect(verified.status == 0, "brakectl verify: \(verified)")
+        #expect(verified.output.contains("tree: 4 leaves recomputed, root matches the checkpoint"), "\(verified)")
+        #expect(verified.output.contains("cosigned by 1 of 1 nodes"), "\(verified)")
+        #expect(verified.output.contains("training/frontier lifted"), "\(verified)")
+        #expect(verified.output.contains("inference IN FORCE"), "\(verified)")
+        #expect(verified.output.contains("signed by lab-b (key") && verified.output.contains("entry \(indexes[3])"), "who signed what and when: \(verified)")
+        #expect(verified.output.contains("pause") && verified.output.contains("lab-a: never attested"), "compliance: \(verified)")
+
+        // The replay is the node's registry: same digest, same applied index.
+        let json = try BundleSupport.brakectlRun(["verify", "--json", elsewhere])
+        let report = (try? JSONSerialization.jsonObject(with: Data(json.output.utf8))) as? [String: Any] ?? [:]
+        let status = try await node.get("/v1/status").json
+        #expect(report["verified"] as? Bool == true && report["entries"] as? Int == 4 && report["signatures"] as? Int == 6, "\(json)")
+        #expect(report["appliedIndex"] as? Int == status["appliedIndex"] as? Int, "report \(report["appliedIndex"] ?? "?"), node \(status)")
+        #expect(report["registryDigest"] as? String == status["registryDigest"] as? String, "report \(report["registryDigest"] ?? "?"), node \(status)")
+
+        // One changed character at a time, each named.
+        let original = try BundleText(path: exported)
+        func tampered(_ edit: (inout BundleText) throws -> Void) throws -> DeployKit.Run {
+            var text = original
+            try edit(&text)
+            let path = BrakedProcess.temporaryDirectory() + "/tampered.bundle"
+            try text.write(to: path)
+            return try BundleSupport.brakectlRun(["verify", path])
+        }
+        let second = original.index(ofEntry: 2)
+        let signature = try tampered { try $0.flip(line: 2, after: #""sig":""#, offset: 10) }
+        #expect(signature.status == 1 && signature.errors.contains("bad_signature: entry \(second): signature 1 does not verify"), "\(signature)")
+        let payload = try tampered { try $0.flip(line: 1, after: #""payload":""#, offset: 20) }
+        #expect(payload.status == 1 && payload.errors.contains("entry \(original.index(ofEntry: 1)):"), "\(payload)")
+        let time = try tampered { try $0.flip(line: 3, after: #""time":"#, offset: 12) }
+        #expect(time.status == 1 && time.errors.contains("invalid_leaf: entry \(original.index(ofEntry: 3)):"), "\(time)")
+        let cosignature = try tampered { try $0.flip(line: 0, after: "/node-1 ", offset: 40) }
+        #expect(cosignature.status == 1 && cosignature.errors.contains("invalid_cosignature: checkpoint:"), "\(cosignature)")
+        #expect(cosignature.errors.contains("/node-1"), "the cosigner is named: \(cosignature)")
+        let dropped = try tampered { $0.lines.remove(at: 2) }
+        #expect(dropped.status == 1 && dropped.errors.contains("entry \(original.index(ofEntry: 3))"), "\(dropped)")
+        let cut = try tampered { $0.lines.removeLast() }
+        #expect(cut.status == 1 && cut.errors.contains("size_mismatch: tree:"), "\(cut)")
+        let unreadable = try BundleSupport.brakectlRun(["verify", exported + ".missing"])
+        #expect(unreadable.status == 66, "\(unreadable)")
+    }
+
+    @Test("export refuses a charter that is not the node's and leaves no file behind")
+    func exportRefusesAnotherCharter() async throws {
+        let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = node.terminate() }
+        let other = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = other.terminate() }
+        let out = node.dataDirectory + "/wrong.bundle"
+        let run = try BundleSupport.brakectlRun(
+            ["export", "--out", out, "--charter", other.dataDirectory + "/charter.dsse.json", "--socket", node.socketPath])
+        #expect(run.status == 65 && run.errors.contains("charter_mismatch"), "\(run)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: node.dataDirectory).filter { $0.hasPrefix("wrong.bundle") }
+        #expect(left.isEmpty, "files left behind: \(left)")
+    }
+}
