@@ -23,14 +23,23 @@ public struct APIServer: Sendable {
     let connections: ConnectionGovernor
     /// Decodes submitted envelopes and verifies their signatures, in parallel, off the driver.
     let precheck: SignatureWorkers
+    /// The charter as its founding parties signed it, served with the charter so that a client
+    /// can verify it and carry it (a log bundle).
+    let charterEnvelope: Envelope
 
-    /// Creates the API for a driver.
-    public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger) {
-        self.init(driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charter: driver.charter))
+    /// Creates the API for a driver; `charterEnvelope`, the signed charter the node runs, is
+    /// served at `GET /v1/charter`.
+    public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, charterEnvelope: Envelope) {
+        self.init(
+            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charter: driver.charter),
+            charterEnvelope: charterEnvelope)
     }
 
     /// Creates the API for a driver, verifying submissions on `workers`.
-    init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, workers: SignatureWorkers) {
+    init(
+        driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, workers: SignatureWorkers,
+        charterEnvelope: Envelope
+    ) {
         self.driver = driver
         self.configuration = configuration
         self.metrics = metrics
@@ -38,6 +47,7 @@ public struct APIServer: Sendable {
         self.charterID = driver.charter.id
         self.connections = ConnectionGovernor(limit: configuration.apiMaxConnections)
         self.precheck = workers
+        self.charterEnvelope = charterEnvelope
     }
 
     /// The Hummingbird application bound to the Unix socket; the socket is made mode 0660 as soon
@@ -205,6 +215,6 @@ public struct APIServer: Sendable {
     }
 
     func charter() -> Response {
-        APIResponses.json(CharterView(driver.charter))
+        APIResponses.json(CharterView(driver.charter, envelope: charterEnvelope))
     }
 }

@@ -178,8 +178,11 @@ struct CharterView: Encodable {
     var pauseSunsetSeconds: Int64?
     /// The clock skew in force (the charter's, or the default when it names none).
     var maxClockSkewSeconds: Int64
+    /// The charter's DSSE envelope as its founding parties signed it: the one thing here a client
+    /// can verify for itself (`Charter.verify`), and what `brakectl export` puts in a bundle.
+    var envelope: Envelope
 
-    init(_ charter: Charter) {
+    init(_ charter: Charter, envelope: Envelope) {
         id = charter.id
         federation = charter.federation
         parties = charter.parties.map { PartyView(id: $0.id, name: $0.name, class: $0.partyClass.rawValue, keys: $0.keys.map(\.base64)) }
@@ -191,5 +194,6 @@ struct CharterView: Encodable {
         attestationIntervalSeconds = charter.attestationIntervalSeconds
         pauseSunsetSeconds = charter.pauseSunsetSeconds
         maxClockSkewSeconds = charter.clockSkewSeconds
+        self.envelope = envelope
     }
 }

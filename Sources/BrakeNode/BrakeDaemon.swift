@@ -32,15 +32,17 @@ public struct BrakeDaemon: Sendable {
         return 1
     }
 
-    /// Reads and verifies the charter file.
-    public static func loadCharter(path: String) throws -> Charter {
-        try Charter.verify(Envelope(json: FileBytes.read(path)))
+    /// Reads and verifies the charter file: the charter, and the envelope its founding parties
+    /// signed, which `GET /v1/charter` serves so that a client (`brakectl export`) can carry it.
+    public static func loadCharter(path: String) throws -> (charter: Charter, envelope: Envelope) {
+        let envelope = try Envelope(json: FileBytes.read(path))
+        return (try Charter.verify(envelope), envelope)
     }
 
     /// Opens everything and runs until a signal arrives; `onReady` runs once the socket is bound.
     public func run() async throws {
         try configuration.validate()
-        let charter = try Self.loadCharter(path: configuration.charterPath)
+        let (charter, charterEnvelope) = try Self.loadCharter(path: configuration.charterPath)
         let store = try BrakeStore(directory: configuration.dataDirectory)
         let claim: SocketClaim
         do {
@@ -74,7 +76,8 @@ public struct BrakeDaemon: Sendable {
             metrics.peerStats = { links.network.stats }
             peerServices.append(.init(service: PeerEventPump(network: links.network, driver: driver, verifier: workers)))
         }
-        let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: workers)
+        let api = APIServer(
+            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: workers, charterEnvelope: charterEnvelope)
         let ticker = RaftTicker(driver: driver, tickMillis: configuration.tickMillis)
         let group = ServiceGroup(
             configuration: .init(

@@ -16,13 +16,14 @@ struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export the node's log, charter and latest final checkpoint as a bundle for offline verify.",
         discussion: """
-            The charter envelope comes from --charter (the charter file the node runs with) unless the \
-            node serves it; its id must be the node's. Exit 0 written, 65 the node refused (for example \
-            a node whose history begins after a snapshot), 66 a file cannot be read or written, 69 the \
-            node is unavailable or has no final checkpoint yet.
+            The charter in the bundle is the signed envelope the node serves at /v1/charter, or the \
+            --charter file, which must be the charter the node runs (export refuses another). Exit 0 \
+            written, 65 the node refused (for example a node whose history begins after a snapshot) or \
+            runs another charter, 66 a file cannot be read or written, 69 the node is unavailable or has \
+            no final checkpoint yet.
             """)
     @Option(name: .long, help: "Where to write the bundle (JSON Lines).") var out: String
-    @Option(name: .long, help: "The charter file (a DSSE envelope), when the node does not serve the envelope.") var charter: String?
+    @Option(name: .long, help: "The charter you expect (a DSSE envelope file); export refuses a node that runs another.") var charter: String?
     @Option(name: .long, help: "Entries asked of the node per request (at most 1000).") var page = 1_000
     @OptionGroup var node: NodeOptions
 
@@ -57,19 +58,19 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    /// The charter envelope: the node's own if it serves it, else the `--charter` file, whose id
-    /// must be the node's.
+    /// The charter envelope: the `--charter` file when given, else the one the node serves; either
+    /// must verify and be the charter the node runs.
     private func charterEnvelope(_ served: [String: Any]) throws(CLIError) -> Envelope {
         let envelope: Envelope
-        if let object = served["envelope"] as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object),
-           let decoded = try? Envelope(json: Array(data)) {
-            envelope = decoded
-        } else if let path = charter {
+        if let path = charter {
             do { envelope = try Envelope(json: FileBytes.read(path)) } catch {
                 throw CLIError(.file, "cannot read the charter \(path): \(error)", code: "file_unreadable")
             }
+        } else if let object = served["envelope"] as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object),
+                  let decoded = try? Envelope(json: Array(data)) {
+            envelope = decoded
         } else {
-            throw CLIError(.usage, "the node does not serve its charter envelope: pass --charter FILE (the charter the node runs with)")
+            throw CLIError(.usage, "the node serves no charter envelope (an older braked): pass --charter FILE, the charter the node runs with")
         }
         let verified: Charter
         do { verified = try Charter.verify(envelope) } catch {

@@ -11,8 +11,8 @@ struct BundleVerifierTests {
     func verifies() throws {
         let fixture = try BundleFixture()
         let report = try BundleFixture.verify(try fixture.header(), fixture.entries)
-        #expect(report.entries == 6)
-        #expect(report.signatures == 8, "2 + 2 + 1 + 1 + 1 + 1 signatures over the six envelopes")
+        #expect(report.entries == 5)
+        #expect(report.signatures == 7, "2 + 2 + 1 + 1 + 1 signatures over the five envelopes")
         #expect(report.cosignatures.map(\.keyName) == ["brake-bundle-test/node-1", "brake-bundle-test/node-2"])
         #expect(report.rejected.map(\.index) == [7], "the repeated co-signature: \(report.rejected)")
 
@@ -66,7 +66,7 @@ struct BundleVerifierTests {
         entries[2].statedLeafHash = entries[2].leaf.hash
         let forged = try failing(try fixture.header(), entries)
         #expect(forged.location == "tree" && forged.code == "root_mismatch", "\(forged)")
-        #expect(forged.message.contains("root at size 6 is"), "\(forged)")
+        #expect(forged.message.contains("root at size 5 is"), "\(forged)")
     }
 
     @Test("a changed cosignature fails the checkpoint, naming the node")
@@ -144,7 +144,7 @@ struct BundleVerifierTests {
         let fixture = try BundleFixture()
         let header = String(decoding: try fixture.header().line, as: UTF8.self)
         #expect(header.hasPrefix(#"{"bundle":"brake-log","charter":{"payload":"#) && header.hasSuffix("\"historyFrom\":1,\"version\":1}\n"))
-        #expect(header.contains(#""note":"brake-bundle-test\n6\n"#) && header.contains("\\n\\n\u{2014} brake-bundle-test/node-1 "))
+        #expect(header.contains(#""note":"brake-bundle-test\n5\n"#) && header.contains("\\n\\n\u{2014} brake-bundle-test/node-1 "))
         let entry = String(decoding: fixture.entries[0].line, as: UTF8.self)
         #expect(entry.hasPrefix(#"{"envelope":{"payload":"#) && entry.contains(#","index":2,"leaf":0,"leafHash":""#) && entry.hasSuffix(",\"time\":1764583201000}\n"))
     }

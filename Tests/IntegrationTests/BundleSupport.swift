@@ -32,12 +32,13 @@ enum BundleSupport {
         return indexes
     }
 
-    /// `brakectl export` from the node into `path` (with the node's charter file). Until the node
+    /// `brakectl export` from the node into `path`, as a user runs it (the charter is the one the
+    /// node serves). Until the node
     /// signs checkpoints itself, the bundle it writes is unsigned; then the node's checkpoint key
     /// (its identity under the data directory, which the charter pins) cosigns the exported
     /// checkpoint here, as the node would.
     static func export(_ node: BrakedProcess, to path: String) throws -> DeployKit.Run {
-        let run = try brakectlRun(["export", "--out", path, "--charter", node.dataDirectory + "/charter.dsse.json", "--socket", node.socketPath])
+        let run = try brakectlRun(["export", "--out", path, "--socket", node.socketPath])
         guard run.status == 0 else { return run }
         var lines = try BundleText(path: path)
         if lines.header["checkpoint.note"] is NSNull {

@@ -1,3 +1,4 @@
+import BrakeCore
 import Foundation
 import Testing
 
@@ -18,6 +19,10 @@ struct BundleTests {
         #expect(export.output.contains("wrote \(exported): 4 entries"), "\(export)")
         let partial = try FileManager.default.contentsOfDirectory(atPath: node.dataDirectory).filter { $0.contains(".partial-") }
         #expect(partial.isEmpty, "export left \(partial)")
+        // With no --charter, the bundle carries the signed charter the node runs, as served at /v1/charter.
+        let charterObject = try #require(try BundleText(path: exported).header["charter"] as? [String: Any])
+        let bundled = try Envelope(json: Array(JSONSerialization.data(withJSONObject: charterObject)))
+        #expect(bundled == (try Envelope(json: Array(Data(contentsOf: URL(fileURLWithPath: node.dataDirectory + "/charter.dsse.json"))))))
 
         // Another machine: a copy of the file in a directory of its own, and no node.
         let elsewhere = BrakedProcess.temporaryDirectory() + "/copy.bundle"
@@ -52,7 +57,13 @@ struct BundleTests {
         let signature = try tampered { try $0.flip(line: 2, after: #""sig":""#, offset: 10) }
         #expect(signature.status == 1 && signature.errors.contains("bad_signature: entry \(second): signature 1 does not verify"), "\(signature)")
         let payload = try tampered { try $0.flip(line: 1, after: #""payload":""#, offset: 20) }
-        #expect(payload.status == 1 && payload.errors.contains("entry \(original.index(ofEntry: 1)):"), "\(payload)")
+        #expect(payload.status == 1 && payload.errors.contains("bad_signature: entry \(original.index(ofEntry: 1)):"), "\(payload)")
+        let keyID = try tampered { try $0.flip(line: 4, after: #""keyid":""#, offset: 5) }
+        #expect(keyID.status == 1 && keyID.errors.contains(": entry \(original.index(ofEntry: 4)):"), "\(keyID)")
+        let payloadType = try tampered { try $0.flip(line: 2, after: #""payloadType":"application/vnd.brake."#, offset: 0) }
+        #expect(payloadType.status == 1 && payloadType.errors.contains(": entry \(second):"), "\(payloadType)")
+        let leafHash = try tampered { try $0.flip(line: 1, after: #""leafHash":""#, offset: 3) }
+        #expect(leafHash.status == 1 && leafHash.errors.contains("invalid_leaf: entry \(original.index(ofEntry: 1)):"), "\(leafHash)")
         let time = try tampered { try $0.flip(line: 3, after: #""time":"#, offset: 12) }
         #expect(time.status == 1 && time.errors.contains("invalid_leaf: entry \(original.index(ofEntry: 3)):"), "\(time)")
         let cosignature = try tampered { try $0.flip(line: 0, after: "/node-1 ", offset: 40) }
