@@ -42,9 +42,14 @@ func expectEventsMatchState(_ result: ApplyResult, in registry: Registry, source
             }
             key = nil
         case .attestationOverdue(let pause, let party, let due, _):
-            // The deadline it names is the one the compliance view reports missed, and it is reached.
-            let row = registry.compliance(pauseID: pause, at: registry.lastTime)?.first { $0.party == party }
-            stored = row?.overdueSince == due && due <= registry.lastTime
+            // The deadline it names follows from the lab's attestations recorded before this entry
+            // (a late one in this entry comes after it), it is reached, and it fell while the pause held.
+            let last = registry.attestations.last { $0.attestation.pause == pause && $0.attestation.party == party && $0.index < i }
+            let p = registry.pause(id: pause)
+            stored = p.map {
+                AttestationSchedule.nextDue(since: $0.since, intervalMillis: registry.charter.attestationIntervalSeconds * 1000, lastAttested: last?.time) == due
+                    && AttestationSchedule.counts(due, during: $0)
+            } == true && due <= registry.lastTime && registry.charter.party(id: party)?.partyClass == .lab
             key = nil
         case .attestationCountersigned(let attestation, let pause, let party, let reviewer, _),
              .attestationDisputed(let attestation, let pause, let party, let reviewer, _, _):

@@ -73,7 +73,7 @@ struct ReviewTests {
             let text = String(decoding: review.payloadBytes(), as: UTF8.self).replacingOccurrences(of: ",", with: ", ")
             envelope = Envelope(payloadType: AttestationReview.payloadType, payload: Array(text.utf8)).signed(with: devKey("gov-a"))
         case "own attestation":
-            let own = try #require(h.accept(sign(h.attestation(p, party: "gov-b"), "gov-b"), at: t0 + hour)?.id)
+            let own = try #require(h.accept(h.attestation(p, party: "gov-b").unsignedEnvelope().signed(with: reviewKey("gov-b")), at: t0 + hour)?.id)
             review = h.review(own, .countersign, by: "gov-b")
             signer = "gov-b"
         case "unsigned": envelope = review.unsignedEnvelope()
