@@ -2,11 +2,11 @@ import BrakeCore
 import BrakeSim
 import Testing
 
-/// Attestations, their reviews and a missed deadline replicated by the real replica core over the
+/// Attestations and their reviews replicated by the real replica core over the
 /// simulated network, with a follower cut off and healed: every node ends with the same registry,
 /// reviews and all, and the simulation's invariants (registry divergence included) hold throughout.
 @Suite struct ComplianceSimTests {
-    @Test("reviews and overdue tracking replicate identically through a partition")
+    @Test("attestations and their reviews replicate identically through a partition")
     func reviewsReplicate() throws {
         var faults = SimulationFaults.none
         faults.latency = 1...2
