@@ -43,7 +43,11 @@ struct VerifiedBundle {
         if !rows.isEmpty { print("compliance at \(RFC3339.format(report.registry.lastTime)):") }
         for row in rows {
             let last = row.lastAttested.map { "last attested \(RFC3339.format($0)) (period \(row.lastPeriod ?? "?"))" } ?? "never attested"
-            print("  pause \(row.pauseID.prefix(12)) \(row.party): \(last)\(row.overdue ? ", OVERDUE" : "")")
+            let countersigned = row.countersignedBy.isEmpty ? "" : ", countersigned by \(row.countersignedBy.joined(separator: ", "))"
+            print("  pause \(row.pauseID.prefix(12)) \(row.party): \(last)\(countersigned)\(row.overdue ? ", OVERDUE" : "")")
+            for dispute in row.disputes {
+                print("    period \(dispute.period) DISPUTED by \(dispute.reviewer) at entry \(dispute.index) (\(RFC3339.format(dispute.time))): \"\(dispute.reason)\"")
+            }
         }
         print(String(format: "verified %llu entries in %.2f s (%.0f entries/s)", report.entries, seconds, Double(report.entries) / max(seconds, 1e-9)))
     }
@@ -89,6 +93,13 @@ struct VerifiedBundle {
                 var out: [String: Any] = ["pause": row.pauseID, "party": row.party, "overdue": row.overdue]
                 if let last = row.lastAttested { out["lastAttested"] = RFC3339.format(last) }
                 if let period = row.lastPeriod { out["lastPeriod"] = period }
+                out["countersignedBy"] = row.countersignedBy
+                out["disputes"] = row.disputes.map { dispute -> [String: Any] in
+                    [
+                        "attestation": dispute.attestation, "period": dispute.period, "reviewer": dispute.reviewer, "reason": dispute.reason,
+                        "index": Int(clamping: dispute.index), "time": RFC3339.format(dispute.time),
+                    ]
+                }
                 return out
             },
             "seconds": seconds,

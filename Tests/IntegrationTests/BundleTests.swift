@@ -13,10 +13,24 @@ struct BundleTests {
         let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
         defer { _ = node.terminate() }
         let indexes = try await BundleSupport.submitHistory(node)
+        // While inference is paused, lab-b attests and gov-a disputes it, as signed declarations.
+        let charter = try node.charter()
+        let pauses = try await node.get("/v1/pauses").json["pauses"] as? [[String: Any]] ?? []
+        let inference = try #require(pauses.first { $0["scope"] as? String == "inference" }?["id"] as? String, "\(pauses)")
+        let now = Int64(Date().timeIntervalSince1970) * 1000
+        let attestation = Attestation(
+            federation: charter.federation, pause: inference, party: "lab-b", period: "w1", claims: ["no-training-above-threshold"],
+            evidence: [], created: now)
+        let attested = try await node.post("/v1/declarations", body: attestation.unsignedEnvelope().signed(with: node.key("lab-b")).jsonBytes())
+        let attestationID = try #require(attested.json["id"] as? String, "\(String(decoding: attested.body, as: UTF8.self))")
+        let reason = "run R-9 exceeded the threshold"
+        let dispute = AttestationReview(federation: charter.federation, attestation: attestationID, party: "gov-a", verdict: .dispute, reason: reason, created: now)
+        let disputed = try await node.post("/v1/declarations", body: dispute.unsignedEnvelope().signed(with: node.key("gov-a")).jsonBytes())
+        try #require(disputed.status == 200, "\(String(decoding: disputed.body, as: UTF8.self))")
         let exported = node.dataDirectory + "/export.bundle"
         let export = try BundleSupport.export(node, to: exported)
         try #require(export.status == 0, "brakectl export: \(export)")
-        #expect(export.output.contains("wrote \(exported): 4 entries"), "\(export)")
+        #expect(export.output.contains("wrote \(exported): 6 entries"), "\(export)")
         let partial = try FileManager.default.contentsOfDirectory(atPath: node.dataDirectory).filter { $0.contains(".partial-") }
         #expect(partial.isEmpty, "export left \(partial)")
         // With no --charter, the bundle carries the signed charter the node runs, as served at /v1/charter.
@@ -29,18 +43,20 @@ struct BundleTests {
         try FileManager.default.copyItem(atPath: exported, toPath: elsewhere)
         let verified = try BundleSupport.brakectlRun(["verify", elsewhere])
         #expect(verified.status == 0, "brakectl verify: \(verified)")
-        #expect(verified.output.contains("tree: 4 leaves recomputed, root matches the checkpoint"), "\(verified)")
+        #expect(verified.output.contains("tree: 6 leaves recomputed, root matches the checkpoint"), "\(verified)")
         #expect(verified.output.contains("cosigned by 1 of 1 nodes"), "\(verified)")
         #expect(verified.output.contains("training/frontier lifted"), "\(verified)")
         #expect(verified.output.contains("inference IN FORCE"), "\(verified)")
         #expect(verified.output.contains("signed by lab-b (key") && verified.output.contains("entry \(indexes[3])"), "who signed what and when: \(verified)")
-        #expect(verified.output.contains("pause") && verified.output.contains("lab-a: never attested"), "compliance: \(verified)")
+        #expect(verified.output.contains("lab-a: never attested"), "compliance: \(verified)")
+        #expect(verified.output.contains("lab-b: last attested") && verified.output.contains(#"period w1 DISPUTED by gov-a at entry \#(disputed.json["index"] as? Int ?? -1)"#), "compliance: \(verified)")
+        #expect(verified.output.contains(#""\#(reason)""#), "the dispute's reason: \(verified)")
 
         // The replay is the node's registry: same digest, same applied index.
         let json = try BundleSupport.brakectlRun(["verify", "--json", elsewhere])
         let report = (try? JSONSerialization.jsonObject(with: Data(json.output.utf8))) as? [String: Any] ?? [:]
         let status = try await node.get("/v1/status").json
-        #expect(report["verified"] as? Bool == true && report["entries"] as? Int == 4 && report["signatures"] as? Int == 6, "\(json)")
+        #expect(report["verified"] as? Bool == true && report["entries"] as? Int == 6 && report["signatures"] as? Int == 8, "\(json)")
         #expect(report["appliedIndex"] as? Int == status["appliedIndex"] as? Int, "report \(report["appliedIndex"] ?? "?"), node \(status)")
         #expect(report["registryDigest"] as? String == status["registryDigest"] as? String, "report \(report["registryDigest"] ?? "?"), node \(status)")
 
