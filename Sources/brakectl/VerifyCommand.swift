@@ -1,7 +1,6 @@
 import ArgumentParser
 import BrakeCore
 import BrakeLog
-import Dispatch
 import Foundation
 
 /// `brakectl verify BUNDLE`: verifies an exported log bundle with no node (`Specs/bundle.md` 4):
@@ -76,71 +75,5 @@ struct Verify: ParsableCommand {
         } catch {
             throw CLIError(.internalError, "\(error)")
         }
-    }
-}
-
-/// One batch of entry lines being decoded and checked (`BundleVerifier.prepare`) on every core.
-final class PreparingBatch: @unchecked Sendable {
-    private var results: [Result<PreparedEntry, BundleFailure>]
-    private let done = DispatchGroup()
-
-    /// Starts preparing `lines` (the first being line `firstLine` of the file) in the background.
-    init(lines: [[UInt8]], firstLine: Int, charter: Charter) {
-        results = Array(repeating: .failure(BundleFailure("line \(firstLine)", code: "invalid_bundle", "not checked")), count: lines.count)
-        done.enter()
-        DispatchQueue.global().async { [self] in
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            results.withUnsafeMutableBufferPointer { slots in
-                nonisolated(unsafe) let slots = slots
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for i in stride(from: worker, to: lines.count, by: workers) {
-                        slots[i] = Result { () throws(BundleFailure) in
-                            BundleVerifier.prepare(try BundleReader.entry(lines[i], number: firstLine + i), charter: charter)
-                        }
-                    }
-                }
-            }
-            done.leave()
-        }
-    }
-
-    /// The prepared entries, in line order, once every worker is done.
-    func wait() -> [Result<PreparedEntry, BundleFailure>] {
-        done.wait()
-        return results
-    }
-}
-
-/// A progress bar on stderr: entries verified of the checkpoint's size, and the rate.
-struct VerifyProgress {
-    let total: UInt64
-    let enabled: Bool
-    private let started = ContinuousClock.now
-    private var lastDrawn = ContinuousClock.now - .seconds(1)
-
-    init(total: UInt64, enabled: Bool) {
-        self.total = total
-        self.enabled = enabled
-    }
-
-    /// Redraws at most ten times a second.
-    mutating func update(_ done: UInt64) {
-        guard enabled, ContinuousClock.now - lastDrawn >= .milliseconds(100) else { return }
-        lastDrawn = ContinuousClock.now
-        let width = 30
-        let fraction = total == 0 ? 1 : Double(done) / Double(total)
-        let filled = min(width, Int(fraction * Double(width)))
-        let seconds = max(1e-9, Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds))
-        let line = "\rverifying [\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
-            + "\(done)/\(total) entries, \(Int(Double(done) / seconds))/s "
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// Ends the bar's line.
-    mutating func finish() {
-        guard enabled else { return }
-        lastDrawn = ContinuousClock.now - .seconds(1)
-        update(total)
-        FileHandle.standardError.write(Data("\n".utf8))
     }
 }
