@@ -6,8 +6,14 @@ import Testing
 /// page verifies, with WebCrypto in the browser, the checkpoint's cosignatures against the charter's
 /// keys and each pause's inclusion proof against the checkpoint, and marks what fails.
 ///
-/// Tests/Tools/page_check.py drives chromium over the DevTools protocol and, for the tampered run,
-/// puts a proxy between the browser and the node that flips one bit of every inclusion proof.
+/// Tests/Tools/page_check.py drives chromium over the DevTools protocol and, for the tampered runs,
+/// puts a proxy between the browser and the node that flips one bit of every inclusion proof, or of
+/// the checkpoint's cosignature. It also runs the page's verifier on the published vectors, and
+/// submits a motion while the page is open, to see it arrive by the event stream.
+///
+/// A node that serves no signed note with its checkpoint (before the node cosigns checkpoints) gets
+/// one from the script's proxy: the node's own checkpoint cosigned with the node's own checkpoint key
+/// by Python's `cryptography`, an implementation independent of the node and of the page.
 @Suite("Public page in a browser", .serialized)
 struct PublicPageTests {
     @Test("the pause in force shows as verified; a tampered proof shows as not verified")
@@ -29,19 +35,32 @@ struct PublicPageTests {
         let envelopePath = node.dataDirectory + "/watched.dsse.json"
         _ = FileManager.default.createFile(atPath: envelopePath, contents: Data(watched.jsonBytes()))
 
-        let honest = try pageReport(listener, tamper: false, submit: envelopePath)
+        let honest = try pageReport(listener, submit: envelopePath, vectors: true)
         #expect(honest.errors.isEmpty, "the page threw: \(honest.errors)")
+        // The page's verifier, run in the browser on the published inclusion vectors and on the
+        // cosignature example of Specs/log.md 7.4.
+        #expect(honest.vectors.count > 50, "only \(honest.vectors.count) inclusion vectors ran")
+        for vector in honest.vectors {
+            #expect(vector.failed == vector.wantErr, "\(vector.file): the page's verifier \(vector.failed ? "refused" : "accepted") it")
+        }
+        #expect(honest.cosignatureVector, "the page does not verify Specs/log.md 7.4's cosignature: \(honest.raw)")
         #expect(honest.motions.contains(sha256Hex(watched.payload)), "the page did not show the motion submitted while it was open: \(honest.raw)")
         #expect(honest.checkpointVerified, "the checkpoint: \(honest.raw)")
         let shown = try #require(honest.pauses.first { $0.id == pause }, "the page does not show pause \(pause): \(honest.raw)")
         #expect(shown.inForce && shown.verified, "the pause in force: \(shown)")
 
-        let tampered = try pageReport(listener, tamper: true)
+        let tampered = try pageReport(listener, tamper: "--tamper-proof")
         let forged = try #require(tampered.pauses.first { $0.id == pause }, "the page does not show pause \(pause): \(tampered.raw)")
         #expect(forged.inForce && !forged.verified, "a tampered proof passed: \(forged)")
         #expect(forged.why.contains("does not lead to the checkpoint's root"), "\(forged.why)")
         // Only the proof was touched: the checkpoint still verifies.
         #expect(tampered.checkpointVerified, "the checkpoint: \(tampered.raw)")
+
+        // One bit of the checkpoint's cosignature flipped: neither the checkpoint nor the pause verifies.
+        let forgedNote = try pageReport(listener, tamper: "--tamper-note")
+        #expect(!forgedNote.checkpointVerified, "a forged cosignature passed: \(forgedNote.raw)")
+        let unproven = try #require(forgedNote.pauses.first { $0.id == pause }, "\(forgedNote.raw)")
+        #expect(!unproven.verified && unproven.why.contains("the checkpoint is not verified"), "\(unproven)")
     }
 
     func checkpointSize(_ node: BrakedProcess) async throws -> Int {
@@ -61,12 +80,15 @@ struct PublicPageTests {
         var pauses: [Pause]
         var motions: [String]
         var errors: [String]
+        var vectors: [(file: String, wantErr: Bool, failed: Bool)]
+        var cosignatureVector: Bool
     }
 
     /// Runs the page in chromium through page_check.py and reads what it marked.
-    func pageReport(_ listener: PublicListener, tamper: Bool, submit: String? = nil) throws -> Report {
+    func pageReport(_ listener: PublicListener, tamper: String? = nil, submit: String? = nil, vectors: Bool = false) throws -> Report {
         var arguments = [OpenAPIChecker.root + "/Tests/Tools/page_check.py", "--url", listener.base, "--timeout", "40"]
-        if tamper { arguments.append("--tamper-proof") }
+        if let tamper { arguments.append(tamper) }
+        if vectors { arguments += ["--vectors", OpenAPIChecker.root + "/Tests/Vectors/merkle/inclusion"] }
         if let submit { arguments += ["--submit", submit, "--socket", listener.node.socketPath] }
         // A node from before signed checkpoints serves no note; then the script cosigns the node's own
         // checkpoint with the node's checkpoint key, in Python, and the page must verify that.
@@ -86,6 +108,8 @@ struct PublicPageTests {
             throw TestFailure("page_check.py exited \(process.terminationStatus): \(raw) \(stderr)")
         }
         let checkpoint = object["checkpoint"] as? [String: Any]
+        let results = object["vectors"] as? [String: Any]
+        let vectors = results?["inclusion"] as? [[String: Any]] ?? []
         let pauses = (object["pauses"] as? [[String: Any]] ?? []).map {
             Report.Pause(
                 id: $0["id"] as? String ?? "", inForce: $0["inForce"] as? String == "true",
@@ -93,6 +117,8 @@ struct PublicPageTests {
         }
         return Report(
             raw: raw, checkpointVerified: checkpoint?["verified"] as? String == "true", pauses: pauses,
-            motions: object["motions"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [])
+            motions: object["motions"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [],
+            vectors: vectors.map { ($0["file"] as? String ?? "", $0["wantErr"] as? Bool ?? false, $0["failed"] as? Bool ?? false) },
+            cosignatureVector: (results?["cosignature"] as? [String: Any])?["ok"] as? Bool == true)
     }
 }

@@ -8,10 +8,13 @@ so no port and no extra package is needed. The script waits until the page says 
 
 Optionally it puts a fixture proxy of its own between the browser and the node:
   --tamper-proof   flips one bit of the first hash of every inclusion proof the node serves;
+  --tamper-note    flips one bit of the first cosignature in the checkpoint's signed note;
   --cosign-key F   when the node's /v1/checkpoint carries no signed note (a node built before signed
                    checkpoints), adds one: the checkpoint's body cosigned (C2SP cosignature/v1) with the
                    Ed25519 key in Brake key file F, by Python's `cryptography`, an implementation
                    independent of the node and of the page. --node names the charter node of that key.
+With --vectors DIR, it also runs the page's own verifier (/page/verify.js, in the browser) on every
+transparency-dev inclusion vector in DIR and on the cosignature example of Specs/log.md 7.4.
 And, to see the page follow the event stream: --submit ENVELOPE --socket SOCK posts a declaration to the
 node's Unix socket once the page is done, then waits until the page shows one more open motion, with no
 reload, before it reports.
@@ -57,7 +60,54 @@ def cosigned_note(origin, size, root, key_name, seed):
     return body.decode() + "\n" + line
 
 
-def start_proxy(upstream, tamper, seed, node):
+def tamper_note(note):
+    """Flips one bit of the signature bytes (past the key ID and time) of the note's first cosignature."""
+    body, signatures = note.split("\n\n", 1)
+    first, rest = signatures.split("\n", 1)
+    prefix, encoded = first.rsplit(" ", 1)
+    blob = bytearray(base64.b64decode(encoded))
+    blob[20] ^= 0x01
+    return body + "\n\n" + prefix + " " + base64.b64encode(bytes(blob)).decode() + "\n" + rest
+
+
+def vectors_expression(directory):
+    """A JavaScript expression that runs verify.js on the vectors and yields the outcomes as JSON."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    inclusion = []
+    for root, _, files in os.walk(directory):
+        for name in sorted(files):
+            if name.endswith(".json"):
+                with open(os.path.join(root, name)) as f:
+                    vector = json.load(f)
+                vector["file"] = os.path.relpath(os.path.join(root, name), directory)
+                inclusion.append(vector)
+    public = Ed25519PrivateKey.from_private_bytes(bytes([7] * 32)).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    empty_root = base64.b64encode(hashlib.sha256(b"").digest()).decode()
+    cosigned = {  # Specs/log.md 7.4
+        "checkpoint": {"size": 3, "root": empty_root, "note": f"brake-test\n3\n{empty_root}\n\n\u2014 brake-test/node-1 "
+                       "5bjT3AAAAABlU/EAqlzKfmHxTa+DdeZ9hvAnWy+SA4pBCmFJBo2qXQJ4CN9SOhNCwrWOTG5P+eh3vRV0H44e9gPlbgX092dvGVzXBg==\n"},
+        "charter": {"federation": "brake-test", "nodes": [{"id": "node-1", "checkpointKey": base64.b64encode(public).decode()}]},
+    }
+    return """(async () => {
+  const v = await import('/page/verify.js');
+  const decode = (text) => { try { return v.fromBase64(text ?? ''); } catch { return new Uint8Array(0); } };
+  const inclusion = [];
+  for (const t of %s) {
+    let failed;
+    try {
+      failed = (await v.inclusionFailure(t.leafIdx, t.treeSize, decode(t.leafHash), (t.proof ?? []).map(decode), decode(t.root))) !== null;
+    } catch (error) { failed = true; }
+    inclusion.push({ file: t.file, wantErr: !!t.wantErr, failed });
+  }
+  const c = %s;
+  const cosignature = await v.verifyCheckpoint(c.checkpoint, c.charter);
+  return JSON.stringify({ inclusion, cosignature });
+})()""" % (json.dumps(inclusion), json.dumps(cosigned))
+
+
+def start_proxy(upstream, tamper, seed, node, tamper_cosignature):
     target = urllib.parse.urlsplit(upstream)
 
     class Proxy(http.server.BaseHTTPRequestHandler):
@@ -93,13 +143,15 @@ def start_proxy(upstream, tamper, seed, node):
                 first[0] ^= 0x01
                 hashes[0] = base64.b64encode(bytes(first)).decode()
                 body = json.dumps(proof).encode()
-            if response.status == 200 and path == "/v1/checkpoint" and seed is not None:
+            if response.status == 200 and path == "/v1/checkpoint" and (seed is not None or tamper_cosignature):
                 checkpoint = json.loads(body)
-                if "note" not in checkpoint:
+                if "note" not in checkpoint and seed is not None:
                     origin = checkpoint["origin"]
                     checkpoint["note"] = cosigned_note(origin, checkpoint["size"], checkpoint["root"], f"{origin}/{node}", seed)
                     checkpoint.update(cosigners=[node], quorum=1, final=True)
-                    body = json.dumps(checkpoint).encode()
+                if tamper_cosignature:
+                    checkpoint["note"] = tamper_note(checkpoint["note"])
+                body = json.dumps(checkpoint).encode()
             self.send_response(response.status)
             for name in ("Content-Type", "Content-Security-Policy", "Retry-After"):
                 if response.getheader(name):
@@ -197,6 +249,8 @@ def main():
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--url", required=True, help="the node's public listener, http://HOST:PORT")
     parser.add_argument("--tamper-proof", action="store_true")
+    parser.add_argument("--tamper-note", action="store_true")
+    parser.add_argument("--vectors", help="Tests/Vectors/merkle/inclusion, to run verify.js on")
     parser.add_argument("--cosign-key")
     parser.add_argument("--node", default="node-1")
     parser.add_argument("--submit", help="a DSSE envelope to post once the page is done")
@@ -209,8 +263,8 @@ def main():
         with open(options.cosign_key) as f:
             seed = base64.b64decode(json.load(f)["seed"])
     url = options.url
-    if options.tamper_proof or seed is not None:
-        url = start_proxy(url, options.tamper_proof, seed, options.node)
+    if options.tamper_proof or options.tamper_note or seed is not None:
+        url = start_proxy(url, options.tamper_proof, seed, options.node, options.tamper_note)
     browser = Browser(options.chromium, url + "/")
     try:
         page = None
@@ -242,6 +296,10 @@ def main():
                 shown = browser.call("Runtime.evaluate", {"expression": count, "returnByValue": True}, session=session, deadline=deadline)["result"]["value"]
         result = browser.call("Runtime.evaluate", {"expression": REPORT, "returnByValue": True}, session=session, deadline=deadline)
         report = json.loads(result["result"]["value"])
+        if options.vectors:
+            result = browser.call("Runtime.evaluate", {"expression": vectors_expression(options.vectors), "returnByValue": True, "awaitPromise": True},
+                                  session=session, deadline=deadline)
+            report["vectors"] = json.loads(result["result"]["value"])
         report["errors"] = [
             e["params"].get("exceptionDetails", {}).get("exception", {}).get("description", "")
             for e in browser.events if e.get("method") == "Runtime.exceptionThrown"

@@ -50,6 +50,8 @@ export function leafHash(leaf) {
  * Returns null when the proof holds, or why it does not.
  */
 export async function inclusionFailure(leafIndex, treeSize, hash, path, root) {
+  // Specs/log.md 2: every hash is 32 bytes; any other length is refused before verification.
+  if (hash.length !== 32 || root.length !== 32) return "a hash is not 32 bytes";
   let fn = BigInt(leafIndex);
   let sn = BigInt(treeSize);
   if (fn >= sn) return "the leaf index is not below the tree size";   // step 1
@@ -123,31 +125,34 @@ export async function verifyCheckpoint(checkpoint, charter) {
   }
   const signatures = note.slice(split + 2);
   if (!signatures.endsWith("\n")) { result.why = "the note does not end in a newline"; return result; }
+  // Specs/log.md 7.3-7.4: the first line per key name counts; a line whose name or key ID matches no
+  // charter node, or of another signature type, is ignored; a charter node's line that does not
+  // verify fails the whole note, since an honest cosigner never signs what it did not check.
   const verified = new Set();
+  const seen = new Set();
+  let forged = null;
   for (const line of signatures.slice(0, -1).split("\n")) {
     const match = /^\u2014 (\S+) (\S+)$/.exec(line);
     if (!match) { result.why = "a signature line is malformed"; return result; }
     const [, keyName, encoded] = match;
+    if (seen.has(keyName)) continue;
+    seen.add(keyName);
     const prefix = `${charter.federation}/`;
     const node = keyName.startsWith(prefix) ? charter.nodes.find((n) => n.id === keyName.slice(prefix.length)) : undefined;
-    if (!node || !node.checkpointKey) continue; // a key this charter does not name: ignored, as signed-note says
-    const entry = { node: node.id, ok: false, why: "", time: null };
-    result.cosigners.push(entry);
-    try {
-      const key = fromBase64(node.checkpointKey);
-      const blob = fromBase64(encoded);
-      if (blob.length !== 76) throw new Error("not a cosignature/v1 signature");
-      if (!equal(blob.subarray(0, 4), await cosignatureKeyID(keyName, key))) throw new Error("its key ID is not the charter key's");
-      const time = new DataView(blob.buffer, blob.byteOffset + 4, 8).getBigUint64(0);
-      entry.time = Number(time);
-      const message = utf8.encode(`cosignature/v1\ntime ${time}\n${body}`);
-      const publicKey = await crypto.subtle.importKey("raw", key, { name: "Ed25519" }, false, ["verify"]);
-      entry.ok = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, blob.subarray(12), message);
-      entry.why = entry.ok ? "signature verified" : "the signature does not verify";
-      if (entry.ok) verified.add(node.id);
-    } catch (error) {
-      entry.why = error.message;
-    }
+    if (!node || !node.checkpointKey) continue;
+    let key, blob;
+    try { key = fromBase64(node.checkpointKey); blob = fromBase64(encoded); } catch { continue; }
+    if (blob.length !== 76 || !equal(blob.subarray(0, 4), await cosignatureKeyID(keyName, key))) continue;
+    const time = new DataView(blob.buffer, blob.byteOffset + 4, 8).getBigUint64(0);
+    const message = utf8.encode(`cosignature/v1\ntime ${time}\n${body}`);
+    const publicKey = await crypto.subtle.importKey("raw", key, { name: "Ed25519" }, false, ["verify"]);
+    const ok = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, blob.subarray(12), message);
+    result.cosigners.push({ node: node.id, ok, why: ok ? "signature verified" : "the signature does not verify", time: Number(time) });
+    if (ok) verified.add(node.id); else forged ??= node.id;
+  }
+  if (forged) {
+    result.why = `the cosignature of ${forged}, a charter node, does not verify`;
+    return result;
   }
   result.ok = verified.size >= quorum;
   result.why = `${verified.size} of ${charter.nodes.length} nodes cosigned; ${quorum} make it final`;
