@@ -56,11 +56,14 @@ struct PublicListenerTests {
         let motion = try motionEnvelope(
             charter: charter, kind: "trigger", scope: "training", proposer: "lab-a", signers: [node.key("lab-a"), node.key("lab-b")])
         let before = try await node.get("/v1/status").json["commitIndex"] as? Int
+        var refusals: [PublicListener.Reply] = []
         for (method, path) in [(HTTPMethod.POST, "/v1/declarations"), (.PUT, "/v1/declarations"), (.DELETE, "/v1/pauses"), (.PATCH, "/v1/charter"), (.POST, "/")] {
             let reply = try await listener.request(path, method: method, body: motion.jsonBytes())
+            refusals.append(reply)
             #expect(reply.status == 405 && reply.errorCode == "method_not_allowed", "\(method) \(path): \(reply.status) \(reply.text)")
             #expect(reply.headers["Allow"].first == "GET", "\(method) \(path): \(reply.headers)")
         }
+        try expectDocumented(refusals, "405")
         let motions = try await node.get("/v1/motions").json["motions"] as? [Any]
         #expect(motions?.isEmpty == true, "a motion sent to the public listener was recorded: \(motions ?? [])")
         let after = try await node.get("/v1/status").json["commitIndex"] as? Int
@@ -112,8 +115,20 @@ struct PublicListenerTests {
         let reply = try #require(limited, "100 requests in a row were never limited")
         #expect(reply.errorCode == "rate_limited", "\(reply.text)")
         #expect(Int(reply.headers["Retry-After"].first ?? "") ?? 0 >= 1, "Retry-After: \(reply.headers)")
+        try expectDocumented([refused, reply], "503 and 429")
         // The Unix socket is not limited.
         #expect(try await node.get("/v1/charter").status == 200)
         withExtendedLifetime(streams) {}
+    }
+
+    /// The error answers have the API's documented error body, with codes the document lists.
+    func expectDocumented(_ replies: [PublicListener.Reply], _ what: String) throws {
+        let exchanges = replies.map {
+            Exchange(
+                method: "GET", path: "/", request: "public listener", status: $0.status,
+                contentType: $0.headers["Content-Type"].first ?? "", body: $0.text, schema: "#/components/schemas/ErrorBody")
+        }
+        let checked = try OpenAPIChecker.check(exchanges)
+        #expect(checked.status == 0, "the public listener's \(what) answers are not the documented error body: \(checked.output)")
     }
 }
