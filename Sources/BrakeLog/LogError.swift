@@ -7,6 +7,9 @@
 /// - `missing_node`: a node the tree's layout says is stored but the reader does not have; a broken
 ///   store, never bad input.
 /// - `invalid_leaf`: leaf bytes that do not decode as a Brake log leaf (`Specs/log.md`).
+/// - `invalid_checkpoint`: a checkpoint body that is not exactly origin, size and root lines.
+/// - `invalid_note`: text that is not a signed note (c2sp.org/signed-note) within Brake's bounds.
+/// - `invalid_cosignature`: a cosignature by a trusted key that does not verify.
 ///
 /// A struct around an internal enum, so codes can be added without breaking exhaustive switches.
 public struct LogError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -29,10 +32,16 @@ public struct LogError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let missingNode: Code = "missing_node"
         /// Leaf bytes that do not decode.
         public static let invalidLeaf: Code = "invalid_leaf"
+        /// A checkpoint body that does not parse.
+        public static let invalidCheckpoint: Code = "invalid_checkpoint"
+        /// Text that is not a signed note.
+        public static let invalidNote: Code = "invalid_note"
+        /// A trusted key's cosignature that does not verify.
+        public static let invalidCosignature: Code = "invalid_cosignature"
     }
 
     enum Kind: Hashable, Sendable {
-        case invalidProof, outOfRange, missingNode, invalidLeaf
+        case invalidProof, outOfRange, missingNode, invalidLeaf, invalidCheckpoint, invalidNote, invalidCosignature
     }
 
     let kind: Kind
@@ -51,6 +60,9 @@ public struct LogError: Error, Sendable, Hashable, CustomStringConvertible {
         case .outOfRange: .outOfRange
         case .missingNode: .missingNode
         case .invalidLeaf: .invalidLeaf
+        case .invalidCheckpoint: .invalidCheckpoint
+        case .invalidNote: .invalidNote
+        case .invalidCosignature: .invalidCosignature
         }
     }
 
