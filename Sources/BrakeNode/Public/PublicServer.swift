@@ -15,8 +15,7 @@ import NIOCore
 /// socket stays the only way to write. Each client is rate-limited, every response has a size cap,
 /// the log is served in smaller pages, and connections and event streams have their own caps, so
 /// the public face can never take the local API's resources.
-public struct PublicServer: Sendable {
-    let api: APIServer
+struct PublicServer: Sendable {
     let configuration: NodeConfiguration
     let logger: Logger
     /// Keeps at most `publicMaxConnections` open, closing the idlest to make room.
@@ -30,7 +29,6 @@ public struct PublicServer: Sendable {
     /// sets no `publicListen`.
     init?(api: APIServer, configuration: NodeConfiguration, logger: Logger) {
         guard configuration.publicListen != nil else { return nil }
-        self.api = api
         self.configuration = configuration
         self.logger = logger
         self.connections = ConnectionGovernor(limit: configuration.publicMaxConnections)
