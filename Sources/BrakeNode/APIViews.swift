@@ -165,7 +165,7 @@ struct CharterView: Encodable {
         var id: String
         var party: String
         var address: String
-        /// The node's Ed25519 checkpoint cosigning key, base64 of the 32 raw bytes.
+        /// The node's checkpoint key (Ed25519, base64 of 32 bytes): what its cosignatures verify with.
         var checkpointKey: String
     }
     var id: String

@@ -35,13 +35,6 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var apiIdleTimeoutMillis: Int = 30_000
     /// The most `/v1/events` streams open at once; more are answered 503 `too_many_streams`.
     public var maxEventStreams: Int = 64
-    /// The node identity directory (`brakectl node init`): TLS key and certificate. Required when
-    /// the charter has more than one node.
-    public var identityDirectory: String?
-    /// Where the peer listener binds, `HOST:PORT`; the charter's address of this node by default.
-    public var listenAddress: String?
-    /// The address this node dials for each peer, overriding the charter's (a proxy, a NAT).
-    public var peerAddresses: [String: String] = [:]
     /// Where the optional public read-only listener binds, `HOST:PORT` (plain HTTP, meant to sit
     /// behind the operator's reverse proxy); none by default. `PublicServer`.
     public var publicListen: String?
@@ -57,6 +50,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// The reverse proxies (IP addresses, as they connect) whose `X-Forwarded-For` names the client
     /// for the public rate limit; from anyone else the header is ignored.
     public var publicTrustedProxies: [String] = []
+    /// The node identity directory (`brakectl node init`): TLS key and certificate. Required when
+    /// the charter has more than one node.
+    public var identityDirectory: String?
+    /// Where the peer listener binds, `HOST:PORT`; the charter's address of this node by default.
+    public var listenAddress: String?
+    /// The address this node dials for each peer, overriding the charter's (a proxy, a NAT).
+    public var peerAddresses: [String: String] = [:]
 
     /// The core's tunables drawn from this configuration.
     public var replicaConfig: ReplicaConfig {
