@@ -27,27 +27,3 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
         self.reason = reason
     }
 }
-
-/// One line of the compliance view: a party's attestations for a pause in force.
-public struct ComplianceRow: Sendable, Hashable, Codable {
-    /// The pause.
-    public var pauseID: String
-    /// The party.
-    public var party: String
-    /// The period of its latest attestation for this pause.
-    public var lastPeriod: String?
-    /// The effective time its latest attestation was recorded.
-    public var lastAttested: Millis?
-    /// Whether a lab has let more than the charter's attestation interval pass since its last
-    /// attestation (or, if none, since the pause took effect). Only labs are expected to attest.
-    public var overdue: Bool
-
-    /// Creates a row.
-    public init(pauseID: String, party: String, lastPeriod: String?, lastAttested: Millis?, overdue: Bool) {
-        self.pauseID = pauseID
-        self.party = party
-        self.lastPeriod = lastPeriod
-        self.lastAttested = lastAttested
-        self.overdue = overdue
-    }
-}
