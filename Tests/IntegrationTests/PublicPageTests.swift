@@ -46,6 +46,10 @@ struct PublicPageTests {
         #expect(honest.cosignatureVector, "the page does not verify Specs/log.md 7.4's cosignature: \(honest.raw)")
         #expect(honest.motions.contains(sha256Hex(watched.payload)), "the page did not show the motion submitted while it was open: \(honest.raw)")
         #expect(honest.checkpointVerified, "the checkpoint: \(honest.raw)")
+        // Compliance per party, as the node reports it.
+        let rows = try await node.get("/v1/compliance").json["compliance"] as? [[String: Any]] ?? []
+        let parties = rows.compactMap { $0["party"] as? String }
+        #expect(!parties.isEmpty && honest.compliance == parties, "the page shows compliance of \(honest.compliance), the node of \(parties)")
         let shown = try #require(honest.pauses.first { $0.id == pause }, "the page does not show pause \(pause): \(honest.raw)")
         #expect(shown.inForce && shown.verified, "the pause in force: \(shown)")
 
@@ -79,6 +83,7 @@ struct PublicPageTests {
         var checkpointVerified: Bool
         var pauses: [Pause]
         var motions: [String]
+        var compliance: [String]
         var errors: [String]
         var vectors: [(file: String, wantErr: Bool, failed: Bool)]
         var cosignatureVector: Bool
@@ -117,7 +122,7 @@ struct PublicPageTests {
         }
         return Report(
             raw: raw, checkpointVerified: checkpoint?["verified"] as? String == "true", pauses: pauses,
-            motions: object["motions"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [],
+            motions: object["motions"] as? [String] ?? [], compliance: object["compliance"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [],
             vectors: vectors.map { ($0["file"] as? String ?? "", $0["wantErr"] as? Bool ?? false, $0["failed"] as? Bool ?? false) },
             cosignatureVector: (results?["cosignature"] as? [String: Any])?["ok"] as? Bool == true)
     }

@@ -43,6 +43,7 @@ REPORT = """JSON.stringify({
     id: a.dataset.pauseId, inForce: a.dataset.inForce, verified: a.dataset.verified,
     why: a.querySelector('.why').textContent })),
   motions: [...document.querySelectorAll('article.motion')].map(a => a.dataset.motionId),
+  compliance: [...document.querySelectorAll('#compliance tr[data-party]')].map(tr => tr.dataset.party),
 })"""
 
 

@@ -110,12 +110,21 @@ function renderMotions(motions, charter) {
 
 function renderCompliance(rows) {
   if (rows.length === 0) return replace("compliance", el("p", {}, "No pause in force asks for attestations."));
-  const keys = new Set(rows.flatMap((r) => Object.keys(r)).filter((k) => !k.endsWith("Millis")));
-  const columns = ["party", "pauseID"].filter((k) => keys.has(k)).concat([...keys].filter((k) => k !== "party" && k !== "pauseID").sort());
+  const headings = ["Party", "Pause", "Last attestation", "Next due", "Status", "Countersigned by", "Disputed by"];
   replace("compliance", el("table", {},
-    el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))),
-    el("tbody", {}, rows.map((r) => el("tr", { class: r.overdue ? "overdue" : "" },
-      columns.map((c) => el("td", {}, c === "pauseID" ? `${short(r[c])}…` : r[c] === undefined ? "" : String(r[c]))))))));
+    el("thead", {}, el("tr", {}, headings.map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows.map((r) => {
+      const status = r.overdue ? `overdue${r.overdueSince ? ` since ${r.overdueSince}` : ""}` : r.expected === false ? "not expected" : "on time";
+      const disputes = (r.disputes ?? []).map((d) => `${d.reviewer}: ${d.reason}`);
+      return el("tr", { class: r.overdue ? "overdue" : "", "data-party": r.party },
+        el("td", {}, r.partyClass ? `${r.party} (${r.partyClass})` : r.party),
+        el("td", {}, r.scope ? `${r.scope} (${short(r.pauseID)}…)` : `${short(r.pauseID)}…`),
+        el("td", {}, r.lastPeriod ? `${r.lastPeriod}, ${r.lastAttested ?? ""}` : "none"),
+        el("td", {}, r.nextDue ?? ""),
+        el("td", {}, status),
+        el("td", {}, (r.countersignedBy ?? []).join(", ")),
+        el("td", {}, disputes.join("; ")));
+    }))));
 }
 
 function renderEvidence(evidence) {

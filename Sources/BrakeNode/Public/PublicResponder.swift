@@ -23,7 +23,7 @@ struct PublicResponder: HTTPResponder {
     static let maxLogPage = 100
     /// The largest response body served here; larger answers are refused (`response_too_large`).
     static let maxResponseBytes = 1 << 20
-    /// The read routes served, by exact path; `/v1/motions/{id}` is matched apart.
+    /// The read routes served, by exact path; `/v1/motions/{id}` and `/v1/attestations/{id}` are matched apart.
     static let readRoutes: Set<String> = [
         "/v1/charter", "/v1/log", "/v1/checkpoint", "/v1/evidence", "/v1/proof/inclusion", "/v1/proof/consistency",
         "/v1/motions", "/v1/pauses", "/v1/compliance", "/v1/events",
@@ -62,8 +62,7 @@ struct PublicResponder: HTTPResponder {
         }
         let path = request.uri.path
         if let asset = PublicPage.asset(at: path) { return asset.response() }
-        let isMotion = path.hasPrefix("/v1/motions/") && !path.dropFirst("/v1/motions/".count).contains("/")
-        guard Self.readRoutes.contains(path) || isMotion else {
+        guard Self.readRoutes.contains(path) || Self.isItemRoute(path) else {
             return APIResponses.error("not_found", "no route \(path) on the public listener", status: .notFound)
         }
         var forwarded = request
@@ -94,6 +93,13 @@ struct PublicResponder: HTTPResponder {
             }
         }
         return response
+    }
+
+    /// `/v1/motions/{id}` or `/v1/attestations/{id}`: one item of a collection served here.
+    static func isItemRoute(_ path: String) -> Bool {
+        ["/v1/motions/", "/v1/attestations/"].contains { prefix in
+            path.hasPrefix(prefix) && path.count > prefix.count && !path.dropFirst(prefix.count).contains("/")
+        }
     }
 
     /// The request with `limit` at most `maxLogPage` (and `from` kept when it is a number).
