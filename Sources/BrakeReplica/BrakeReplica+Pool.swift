@@ -116,6 +116,7 @@ extension BrakeReplica {
         switch admission.declaration {
         case .motion(let motion): return motion.proposer == party
         case .attestation(let attestation): return attestation.party == party
+        case .review(let review): return review.party == party
         }
     }
 }

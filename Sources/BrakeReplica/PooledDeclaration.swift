@@ -30,11 +30,12 @@ public struct PooledDeclaration: Sendable, Hashable {
         if case .motion(let motion) = declaration { motion } else { nil }
     }
 
-    /// The party a declaration belongs to: a motion's proposer, an attestation's party.
+    /// The party a declaration belongs to: a motion's proposer, an attestation's or a review's party.
     public var owner: String? {
         switch declaration {
         case .motion(let motion): motion.proposer
         case .attestation(let attestation): attestation.party
+        case .review(let review): review.party
         case nil: nil
         }
     }
