@@ -2,12 +2,14 @@
 # Installs what Brake's build and tests need when it is missing. From Debian: liblmdb-dev (the
 # store), spin (the model checker of Specs/), and the validators the operator's kit (Deploy/) is
 # tested with: systemd-analyze (systemd), promtool (prometheus), yamllint, docker-compose (its
-# config check needs no engine), shellcheck and curl; Go with golang.org/x/mod (its sumdb/note and
-# sumdb/tlog packages are the independent signed-note and RFC 6962 tree implementation that
-# Tests/Tools/tlogcheck runs against Brake's checkpoints and proofs). From PyPI, pinned in
-# Tests/Tools/requirements.txt, into one venv under .build-tools/python: the OpenAPI 3.1 checker
-# (Debian 12 packages no OpenAPI 3.1 validator), kubernetes-validate, dockerfile-parse, and
-# securesystemslib (an independent DSSE implementation, Tests/Tools/dsse_check.py).
+# config check needs no engine), shellcheck and curl; chromium, the headless browser the public page
+# is tested in (Tests/IntegrationTests/PublicPageTests.swift); Go with golang.org/x/mod (its
+# sumdb/note and sumdb/tlog packages are the independent signed-note and RFC 6962 tree
+# implementation that Tests/Tools/tlogcheck runs against Brake's checkpoints and proofs). From
+# PyPI, pinned in Tests/Tools/requirements.txt, into one venv under .build-tools/python: the
+# OpenAPI 3.1 checker (Debian 12 packages no OpenAPI 3.1 validator), kubernetes-validate,
+# dockerfile-parse, cryptography and securesystemslib (an independent DSSE implementation,
+# Tests/Tools/dsse_check.py).
 # Debian/Ubuntu; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,7 @@ command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ] || missing+=(golang-golang-x-mod-dev)
 if [ ${#missing[@]} -gt 0 ]; then

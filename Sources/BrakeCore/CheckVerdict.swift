@@ -18,12 +18,22 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     public var pauses: [Pause]
     /// Why: the covering pauses' reasons, or why the verdict is unknown.
     public var reason: String?
+    /// Whether the verdict is `paused` only because of self-certifying triggers not yet committed
+    /// (`pendingPauses`): "paused (pending commit)".
+    public var pending: Bool
+    /// Self-certifying triggers this node holds that cover the scope (see `PendingTrigger`).
+    public var pendingPauses: [PendingTrigger]
 
     /// Creates a verdict.
-    public init(verdict: Verdict, scope: Scope, pauses: [Pause] = [], reason: String? = nil) {
+    public init(
+        verdict: Verdict, scope: Scope, pauses: [Pause] = [], reason: String? = nil, pending: Bool = false,
+        pendingPauses: [PendingTrigger] = []
+    ) {
         self.verdict = verdict
         self.scope = scope
         self.pauses = pauses
         self.reason = reason
+        self.pending = pending
+        self.pendingPauses = pendingPauses
     }
 }

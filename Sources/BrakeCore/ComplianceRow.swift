@@ -63,8 +63,14 @@ public struct ComplianceRow: Sendable, Hashable, Codable {
     /// attestation does not wash an earlier dispute away.
     public var disputes: [Dispute]
 
+    // Not inlined into other modules: Swift 6.3.1's release build crashes ("Found ownership
+    // error", CopyPropagation) on callers in BrakeNode and brakectl that read them when inlined.
     /// The period of its latest attestation.
-    public var lastPeriod: String? { lastAttestation?.period }
+    public var lastPeriod: String? {
+        @inline(never) get { lastAttestation?.period }
+    }
     /// When its latest attestation was recorded.
-    public var lastAttested: Millis? { lastAttestation?.time }
+    public var lastAttested: Millis? {
+        @inline(never) get { lastAttestation?.time }
+    }
 }

@@ -35,6 +35,18 @@ public struct SignatureMemo: Sendable, Hashable {
         return SignatureMemo(verified: Set(signatures.map { entry($0.key, $0.signature.sig, digest) }))
     }
 
+    /// `verifying(_:under:)`, taking the signatures `known` holds as verified: only the others run
+    /// Ed25519. The pending pool merges co-signatures this way, so each signature is verified once
+    /// however often gossip brings it.
+    public static func verifying(_ envelope: Envelope, under charter: Charter, known: SignatureMemo) throws(BrakeError) -> SignatureMemo {
+        guard !known.isEmpty else { return try verifying(envelope, under: charter) }
+        let declaration = Bytes.same(envelope.payloadType, Motion.payloadType) || Bytes.same(envelope.payloadType, Attestation.payloadType)
+        guard declaration, !envelope.signatures.isEmpty else { return .none }
+        let signatures = try charter.verifiedSignatures(of: envelope, memo: known)
+        let digest = messageDigest(envelope.pae)
+        return SignatureMemo(verified: Set(signatures.map { entry($0.key, $0.signature.sig, digest) }))
+    }
+
     /// Both memos' signatures.
     public func merging(_ other: SignatureMemo) -> SignatureMemo {
         SignatureMemo(verified: verified.union(other.verified))

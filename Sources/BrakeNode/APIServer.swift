@@ -128,6 +128,7 @@ public struct APIServer: Sendable {
         metrics.checks(verdict.verdict.rawValue).increment()
         return APIResponses.json(CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
+            pending: verdict.pending, pendingPauses: verdict.pendingPauses,
             federation: driver.charter.federation, charter: charterID, node: driver.nodeID))
     }
 
@@ -139,6 +140,10 @@ public struct APIServer: Sendable {
         /// The pauses in force that cover the scope (so `inForce` is always true here).
         var pauses: [PauseView]
         var reason: String?
+        /// True when `paused` rests only on self-certifying triggers not yet committed.
+        var pending: Bool
+        /// The self-certifying triggers this node holds that cover the scope (Specs/gossip.md).
+        var pendingPauses: [PendingTrigger]
         var federation: String
         var charter: String
         var node: String

@@ -186,6 +186,7 @@ extension BrakeReplica {
         validated = nil
         registry = restored
         lastStamp = max(lastStamp, restored.lastTime)
+        pool.revalidate(registry: registry, at: nextStamp)
         snapshotsInstalled += 1
         pending.install = SnapshotInstall(
             snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },

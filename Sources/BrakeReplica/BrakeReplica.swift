@@ -72,6 +72,14 @@ public struct BrakeReplica: Sendable {
     /// Appends refused for their stamps since start.
     public internal(set) var refusedAppends = 0
 
+    /// Valid declarations not yet committed (`BrakeReplica+Pool`).
+    public internal(set) var pool: DeclarationPool
+    /// Gossip's state: its random source, round timer, digest cursor and what peers told
+    /// (`BrakeReplica+Gossip`).
+    var gossip: GossipState
+    /// Censorship alarms and the leader this node suspects (`BrakeReplica+Censorship`).
+    var censorship = CensorshipState()
+
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
 
@@ -116,13 +124,16 @@ public struct BrakeReplica: Sendable {
         public var entries: [Entry]
         /// The registry as stored (its rows and applied index).
         public var registry: Registry
+        /// The pending pool as stored: each entry's merged envelope.
+        public var pool: [Envelope]
 
         /// Creates the stored state.
-        public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry) {
+        public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry, pool: [Envelope] = []) {
             self.hardState = hardState
             self.snapshot = snapshot
             self.entries = entries
             self.registry = registry
+            self.pool = pool
         }
     }
 
@@ -156,6 +167,8 @@ public struct BrakeReplica: Sendable {
         self.registry = stored.registry
         self.lastStamp = stored.entries.reduce(stored.registry.lastTime) { max($0, LogRecord.stamp(of: $1.data) ?? $0) }
         self.now = now
+        var random = random
+        self.gossip = GossipState(seed: UInt64(random.next(upperBound: Int.max)))
         var raftConfig = config.raft
         raftConfig.id = nodeID
         raftConfig.voters = charter.nodes.map(\.id).sorted()
@@ -166,6 +179,8 @@ public struct BrakeReplica: Sendable {
             applied: applied, random: random
         )
         self.raft.testing = config.raftTesting
+        self.pool = DeclarationPool(limits: config.poolLimits)
+        restorePool(stored.pool)
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
         if raftConfig.voters == [nodeID] {
             for _ in 0..<(2 * config.electionTicks) where raft.role != .leader { raft.tick() }
@@ -179,6 +194,9 @@ public struct BrakeReplica: Sendable {
         advance(to: time)
         guard halted == nil else { return }
         raft.tick()
+        poolTick()
+        gossipTick()
+        checkCensorship()
         probeLeader()
         expireWaiters()
         resendStalledChunks()
@@ -198,7 +216,7 @@ public struct BrakeReplica: Sendable {
         switch message.body {
         case .raft(let raftMessage):
             guard raftMessage.from == sender, raftMessage.to == nodeID,
-                  admitsByClock(raftMessage, from: sender) else { return }
+                  admitsByClock(raftMessage, from: sender), admitsBySuspicion(raftMessage, from: sender) else { return }
             for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
                 verifiedAhead[index] = memo
             }
@@ -218,6 +236,12 @@ public struct BrakeReplica: Sendable {
             receiveChunk(chunk, from: sender)
         case .snapshotStatus(let status):
             receiveSnapshotStatus(status, from: sender)
+        case .gossipDigest(let digest):
+            receiveDigest(digest, from: sender)
+        case .gossipPull(let ids):
+            receivePull(ids, from: sender)
+        case .gossipDeclarations(let envelopes):
+            receiveDeclarations(envelopes, from: sender)
         }
     }
 

@@ -53,6 +53,14 @@ public struct PeerMessage: Sendable, Hashable {
         /// installed the snapshot or failed to, so the leader neither restarts a slow transfer
         /// nor waits for a failed one.
         case snapshotStatus(SnapshotStatus)
+        /// Gossip: what the sender's pending pool holds and where its applied log ends
+        /// (Specs/gossip.md).
+        case gossipDigest(GossipDigest)
+        /// Gossip: the declarations (by id) the sender lacks, in whole or some party's signature.
+        case gossipPull(ids: [String])
+        /// Gossip: pooled declarations (DSSE envelopes as JSON bytes) answering a pull. The
+        /// receiver verifies and admits each before it enters its pool.
+        case gossipDeclarations(envelopes: [[UInt8]])
     }
 }
 

@@ -26,6 +26,11 @@ public struct ReplicaReady: Sendable {
     public var answers: [ReplicaAnswer]
     /// Role, leader or term changed; for logs and metrics.
     public var softState: SoftState?
+    /// Changes to the stored pending pool (with step 3: like the applied rows, they need no fsync
+    /// of their own; a pool entry lost in a machine crash comes back by gossip or resubmission).
+    public var pool: [PoolWrite] = []
+    /// Censorship alarms raised by this batch's inputs, for the shell to log (Specs/gossip.md).
+    public var alarms: [BrakeReplica.CensorshipAlarm] = []
 
     /// Creates an empty batch.
     public init() {
@@ -38,7 +43,7 @@ public struct ReplicaReady: Sendable {
     /// Whether the batch asks for anything.
     public var isEmpty: Bool {
         hardState == nil && entries.isEmpty && install == nil && messages.isEmpty && applied.isEmpty
-            && compaction == nil && answers.isEmpty && softState == nil
+            && compaction == nil && answers.isEmpty && softState == nil && pool.isEmpty && alarms.isEmpty
     }
 
     /// Whether step 1 has anything to make durable.

@@ -22,6 +22,8 @@ struct SimulatedStore {
     /// The registry rows, by key bytes, and the applied index stored with them.
     private(set) var rows: [[UInt8]: [UInt8]] = [:]
     private(set) var appliedIndex: UInt64 = 0
+    /// The pending pool's rows: each entry's merged envelope (JSON) by declaration id.
+    private(set) var pool: [String: [UInt8]] = [:]
 
     var snapshotIndex: UInt64 { snapshot?.metadata.index ?? 0 }
     var snapshotTerm: UInt64 { snapshot?.metadata.term ?? 0 }
@@ -94,6 +96,16 @@ struct SimulatedStore {
             rows[write.key] = write.value
         }
         appliedIndex = applied.entry.index
+    }
+
+    /// Step 3 too: the pool's changes.
+    mutating func writePool(_ writes: [PoolWrite]) {
+        for write in writes { pool[write.id] = write.envelope }
+    }
+
+    /// The stored pool entries, in id order, as the node's shell decodes them at start.
+    var pooledEnvelopes: [Envelope] {
+        pool.keys.sorted().compactMap { pool[$0].flatMap { try? Envelope(json: $0) } }
     }
 
     /// Step 4: folds the entries through the snapshot's index into the snapshot the node took.

@@ -98,10 +98,14 @@ extension Simulation {
             fail(.persistence, "\(nodes[i].id) cannot read its own stored registry: \(error)")
             return
         }
+        var config = replicaConfig
+        if let censor, censor.node == i { config.testing.censoredParty = censor.party }
         do {
             nodes[i].replica = try BrakeReplica(
-                charter: federation.charter, nodeID: nodes[i].id, config: replicaConfig,
-                stored: .init(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry),
+                charter: federation.charter, nodeID: nodes[i].id, config: config,
+                stored: .init(
+                    hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
+                    pool: store.pooledEnvelopes),
                 now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts))
         } catch {
             fail(.persistence, "\(nodes[i].id) refused to start from its store: \(error)")

@@ -57,6 +57,12 @@ extension WireCodec {
                 wireStatus.failureReason = reason
             }
             out.body = .snapshotStatus(wireStatus)
+        case .gossipDigest(let digest):
+            out.body = .gossipDigest(wire(digest))
+        case .gossipPull(let ids):
+            out.body = .gossipPull(wire(pull: ids))
+        case .gossipDeclarations(let envelopes):
+            out.body = .gossipDeclarations(wire(declarations: envelopes))
         }
         return out
     }
@@ -86,6 +92,12 @@ extension WireCodec {
             body = .snapshotChunk(try snapshotChunk(chunk))
         case .snapshotStatus(let status):
             body = .snapshotStatus(try snapshotStatus(status))
+        case .gossipDigest(let digest):
+            body = .gossipDigest(try gossipDigest(digest))
+        case .gossipPull(let pull):
+            body = .gossipPull(ids: try gossipPull(pull))
+        case .gossipDeclarations(let declarations):
+            body = .gossipDeclarations(envelopes: try gossipDeclarations(declarations))
         case nil:
             if w.unknownFields.data.isEmpty {
                 throw WireError(.missingField, "message from \(from) has no body")
