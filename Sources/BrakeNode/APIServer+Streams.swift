@@ -50,8 +50,10 @@ extension APIServer {
         } catch {
             return APIResponses.error(NodeError(.unavailable, "cannot read the event table: \(error)"))
         }
+        let evidenceAtStart = storedEvidenceIDs()
         let body = ResponseBody { writer in
             var cursor = start
+            var announced = evidenceAtStart
             var wakeups = wake.makeAsyncIterator()
             try await writer.write(ByteBuffer(string: ": brake events after \(cursor)\n\n"))
             while true {
@@ -68,8 +70,10 @@ extension APIServer {
                     await Task.yield()
                     continue
                 }
-                // Caught up through the applied index of that read: wait for the next apply.
+                // Caught up through the applied index of that read: wait for the next apply (or
+                // new evidence, which wakes the streams too).
                 guard await wakeups.next() != nil else { break }
+                if let evidence = newEvidenceEvents(announced: &announced) { try await writer.write(evidence) }
             }
             try await writer.finish(nil)
         }
@@ -95,6 +99,7 @@ extension APIServer {
         var status = driver.publishedStatus()
         NodeDriver.addRegistryFigures(await driver.currentRegistry(), at: driver.currentWallTime(), to: &status, digest: false)
         metrics.update(from: status)
+        updateCheckpointMetrics()
         metrics.eventStreams.set(Double(driver.events.count) as Double)
         metrics.apiConnections.set(Double(connections.count) as Double)
         metrics.apiEvictions.set(Double(connections.evicted) as Double)

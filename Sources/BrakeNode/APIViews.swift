@@ -165,6 +165,8 @@ struct CharterView: Encodable {
         var id: String
         var party: String
         var address: String
+        /// The node's checkpoint key (Ed25519, base64 of 32 bytes): what its cosignatures verify with.
+        var checkpointKey: String
     }
     var id: String
     var federation: String
@@ -183,7 +185,7 @@ struct CharterView: Encodable {
         id = charter.id
         federation = charter.federation
         parties = charter.parties.map { PartyView(id: $0.id, name: $0.name, class: $0.partyClass.rawValue, keys: $0.keys.map(\.base64)) }
-        nodes = charter.nodes.map { NodeView(id: $0.id, party: $0.party, address: $0.address) }
+        nodes = charter.nodes.map { NodeView(id: $0.id, party: $0.party, address: $0.address, checkpointKey: $0.checkpointKey.base64) }
         trigger = charter.trigger.summary
         lift = charter.lift.summary
         amend = charter.amend.summary

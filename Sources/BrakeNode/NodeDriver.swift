@@ -45,7 +45,8 @@ public actor NodeDriver {
         store: BrakeStore,
         transport: any PeerTransport = NoPeers(),
         clock: NodeClock = .system,
-        logger: Logger
+        logger: Logger,
+        checkpointKey: SigningKey? = nil
     ) throws {
         self.charter = charter
         self.nodeID = configuration.nodeID
@@ -65,10 +66,12 @@ public actor NodeDriver {
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()
         let registry = try Registry(charter: charter, rows: try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) })
+        var stored = BrakeReplica.Stored(hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry)
+        stored.checkpoints = try Self.storedCheckpoints(store)
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
-            stored: .init(hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry),
-            now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)))
+            stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
+            checkpointKey: checkpointKey)
     }
 
     /// Brings the node up: re-applies committed entries the registry has not seen.
@@ -187,6 +190,7 @@ public actor NodeDriver {
         if let install = ready.install {
             logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
         }
+        try persistCheckpoints(ready.checkpoints)
         // 2. Send.
         if !ready.messages.isEmpty { transport.send(ready.messages) }
         // 3. Applied rows, events, the permanent history and the applied index, the whole batch in

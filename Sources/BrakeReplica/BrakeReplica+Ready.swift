@@ -72,6 +72,7 @@ extension BrakeReplica {
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
         inFlight[entry.index] = nil
+        checkpointEntryApplied(entry)
         for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {
             if waiter.term == entry.term {
                 answerSubmit(waiter.origin, .applied(result.outcome, index: entry.index))

@@ -187,6 +187,7 @@ extension BrakeReplica {
         registry = restored
         lastStamp = max(lastStamp, restored.lastTime)
         snapshotsInstalled += 1
+        checkpointTreeLost()
         pending.install = SnapshotInstall(
             snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
             appliedIndex: restored.appliedIndex)

@@ -72,6 +72,9 @@ public struct BrakeReplica: Sendable {
     /// Appends refused for their stamps since start.
     public internal(set) var refusedAppends = 0
 
+    /// Checkpoints: the node's own tree, what it cosigned, what is final, evidence (`BrakeReplica+Checkpoints`).
+    var checkpoints: CheckpointBook
+
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
 
@@ -116,6 +119,8 @@ public struct BrakeReplica: Sendable {
         public var entries: [Entry]
         /// The registry as stored (its rows and applied index).
         public var registry: Registry
+        /// The checkpoint state as stored: the node's tree, what it cosigned, what is final.
+        public var checkpoints = StoredCheckpoints()
 
         /// Creates the stored state.
         public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry) {
@@ -126,14 +131,15 @@ public struct BrakeReplica: Sendable {
         }
     }
 
-    /// Restores a node from what its store held.
+    /// Restores a node from what its store held. With `checkpointKey` (the key the charter pins for
+    /// this node) it cosigns checkpoints; without it, it still gathers and checks them.
     ///
     /// Refuses (`inconsistent_store`) a store whose registry and log disagree: a registry applied
     /// past the end of the log, or behind the snapshot the log starts from. Serving from such a
     /// store would answer from a state no committed history produces.
     public init(
         charter: Charter, nodeID: NodeID, config: ReplicaConfig, stored: Stored, now: ReplicaTime,
-        random: some RandomSource
+        random: some RandomSource, checkpointKey: SigningKey? = nil
     ) throws(NodeError) {
         guard charter.node(id: nodeID) != nil else {
             throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(charter.nodes.map(\.id).joined(separator: ", ")))")
@@ -166,6 +172,9 @@ public struct BrakeReplica: Sendable {
             applied: applied, random: random
         )
         self.raft.testing = config.raftTesting
+        self.checkpoints = CheckpointBook(
+            charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
+            appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
         if raftConfig.voters == [nodeID] {
             for _ in 0..<(2 * config.electionTicks) where raft.role != .leader { raft.tick() }
@@ -182,6 +191,7 @@ public struct BrakeReplica: Sendable {
         probeLeader()
         expireWaiters()
         resendStalledChunks()
+        proposeCheckpointIfDue()
     }
 
     /// Feeds a message from a peer. `sender` is the node the transport authenticated; a message
@@ -218,6 +228,10 @@ public struct BrakeReplica: Sendable {
             receiveChunk(chunk, from: sender)
         case .snapshotStatus(let status):
             receiveSnapshotStatus(status, from: sender)
+        case .checkpointProposal(let note):
+            receiveCheckpoint(note, proposal: true, from: sender)
+        case .checkpointCosignatures(let note):
+            receiveCheckpoint(note, proposal: false, from: sender)
         }
     }
 

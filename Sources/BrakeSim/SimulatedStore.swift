@@ -22,6 +22,8 @@ struct SimulatedStore {
     /// The registry rows, by key bytes, and the applied index stored with them.
     private(set) var rows: [[UInt8]: [UInt8]] = [:]
     private(set) var appliedIndex: UInt64 = 0
+    /// The Merkle tree, the checkpoints and the evidence.
+    var checkpoints = SimulatedCheckpointStore()
 
     var snapshotIndex: UInt64 { snapshot?.metadata.index ?? 0 }
     var snapshotTerm: UInt64 { snapshot?.metadata.term ?? 0 }
@@ -60,7 +62,9 @@ struct SimulatedStore {
     /// (the log is replaced), then the entries (dropping the stored suffix they replace), then the
     /// hard state. `snapshotChain` is the chain hash through the snapshot's last entry.
     mutating func persist(_ ready: ReplicaReady, snapshotChain chain: UInt64) {
+        checkpoints.persist(ready.checkpoints)
         if let install = ready.install {
+            checkpoints.installed(through: install.appliedIndex, applied: appliedIndex)
             snapshot = install.snapshot
             snapshotChain = chain
             entries = []
@@ -94,6 +98,7 @@ struct SimulatedStore {
             rows[write.key] = write.value
         }
         appliedIndex = applied.entry.index
+        checkpoints.applied(applied.entry)
     }
 
     /// Step 4: folds the entries through the snapshot's index into the snapshot the node took.

@@ -99,10 +99,12 @@ extension Simulation {
             return
         }
         do {
+            var stored = BrakeReplica.Stored(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry)
+            stored.checkpoints = store.checkpoints.stored
             nodes[i].replica = try BrakeReplica(
                 charter: federation.charter, nodeID: nodes[i].id, config: replicaConfig,
-                stored: .init(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry),
-                now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts))
+                stored: stored, now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts),
+                checkpointKey: federation.checkpointKey(of: nodes[i].id))
         } catch {
             fail(.persistence, "\(nodes[i].id) refused to start from its store: \(error)")
             return

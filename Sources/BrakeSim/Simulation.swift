@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeLog
 import BrakeRaft
 import BrakeReplica
 
@@ -67,6 +68,8 @@ public struct Simulation {
     public internal(set) var oldTermCommits = 0
     var partitions = 0
     var compactions = 0
+    /// The root of every checkpoint some node found final, by size, and the first node that did.
+    var finalCheckpoints: [UInt64: (root: MerkleHash, node: NodeID)] = [:]
     var snapshotsInstalled = 0
 
     /// Sets up a run. `nodes` is clamped to 1...9. Flow control (entries per append, appends in

@@ -9,7 +9,8 @@ import Synchronization
 /// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows), `events`
 /// (each applied entry's registry events, kept across compaction), and the permanent history:
 /// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
-/// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`).
+/// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`), and
+/// `checkpoints` and `evidence` (`BrakeStore+Checkpoints.swift`).
 /// The byte layouts are documented on `StoreCodec`.
 ///
 /// Every method is one LMDB transaction, and every method that writes returns only after LMDB's commit has
@@ -31,6 +32,8 @@ public final class BrakeStore: @unchecked Sendable {
         let history: LMDBDatabase
         let leaves: LMDBDatabase
         let merkle: LMDBDatabase
+        let checkpoints: LMDBDatabase
+        let evidence: LMDBDatabase
     }
 
     /// Keys of the `meta` table.
@@ -79,7 +82,9 @@ public final class BrakeStore: @unchecked Sendable {
             events: try environment.openDatabase(named: "events"),
             history: try environment.openDatabase(named: "history"),
             leaves: try environment.openDatabase(named: "leaves"),
-            merkle: try environment.openDatabase(named: "merkle"))
+            merkle: try environment.openDatabase(named: "merkle"),
+            checkpoints: try environment.openDatabase(named: "checkpoints"),
+            evidence: try environment.openDatabase(named: "evidence"))
         self.maxKeySize = try environment.maxKeySize()
         self.environment = environment
         self.directoryLock = lock

@@ -57,6 +57,10 @@ extension WireCodec {
                 wireStatus.failureReason = reason
             }
             out.body = .snapshotStatus(wireStatus)
+        case .checkpointProposal(let note):
+            out.body = .checkpointProposal(try wire(checkpointNote: note))
+        case .checkpointCosignatures(let note):
+            out.body = .checkpointCosignatures(try wire(checkpointNote: note))
         }
         return out
     }
@@ -86,6 +90,10 @@ extension WireCodec {
             body = .snapshotChunk(try snapshotChunk(chunk))
         case .snapshotStatus(let status):
             body = .snapshotStatus(try snapshotStatus(status))
+        case .checkpointProposal(let note):
+            body = .checkpointProposal(note: try checkpointNote(note, "checkpoint_proposal"))
+        case .checkpointCosignatures(let note):
+            body = .checkpointCosignatures(note: try checkpointNote(note, "checkpoint_cosignatures"))
         case nil:
             if w.unknownFields.data.isEmpty {
                 throw WireError(.missingField, "message from \(from) has no body")
