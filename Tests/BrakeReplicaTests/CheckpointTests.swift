@@ -106,7 +106,7 @@ struct CheckpointTests {
         }
         let found = cluster.replicas[receiver]?.checkpointState.final
         #expect((found?.checkpoint.size == 7) == final, "\(signers) of \(nodes) cosigners: final \(found.map { "\($0.checkpoint)" } ?? "none")")
-        #expect(cluster.checkpointWrites[receiver]?.contains { $0.final != nil } == final, "the final checkpoint is persisted")
+        #expect((cluster.checkpointWrites[receiver] ?? []).contains { $0.final != nil } == final, "the final checkpoint is persisted")
     }
 
     @Test("a cosignature that does not verify, of another log, or of a stranger is not counted")
