@@ -1,5 +1,6 @@
 import BrakeCore
 import BrakeLog
+import BrakeRaft
 import BrakeReplica
 
 /// The checkpoint invariant: a checkpoint is final once a majority of the charter's nodes cosigned
@@ -11,6 +12,16 @@ extension Simulation {
 
     /// The largest checkpoint size some node found final (0 for none).
     public var largestFinalCheckpoint: UInt64 { finalCheckpoints.keys.max() ?? 0 }
+
+    /// Makes `node` present a forked history from the next declaration it applies (the test-only
+    /// `CheckpointTesting.forkAtNextLeaf`), by restarting it with the switch on: a scenario that
+    /// proves the checkpoint checks catch a fork.
+    public mutating func presentForkedHistory(_ node: NodeID) {
+        guard let i = nodeIndex[node] else { return }
+        forkedCheckpoints.insert(node)
+        crash(i, why: "scenario: restarted to present a forked history")
+        restart(i)
+    }
 
     /// Checks the checkpoint writes of node `i`'s batch, made durable with step 1.
     mutating func observeCheckpoints(_ i: Int, _ writes: CheckpointWrites) {

@@ -101,8 +101,10 @@ extension Simulation {
         do {
             var stored = BrakeReplica.Stored(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry)
             stored.checkpoints = store.checkpoints.stored
+            var config = replicaConfig
+            config.checkpointTesting.forkAtNextLeaf = forkedCheckpoints.contains(nodes[i].id)
             nodes[i].replica = try BrakeReplica(
-                charter: federation.charter, nodeID: nodes[i].id, config: replicaConfig,
+                charter: federation.charter, nodeID: nodes[i].id, config: config,
                 stored: stored, now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts),
                 checkpointKey: federation.checkpointKey(of: nodes[i].id))
         } catch {

@@ -70,6 +70,8 @@ public struct Simulation {
     var compactions = 0
     /// The root of every checkpoint some node found final, by size, and the first node that did.
     var finalCheckpoints: [UInt64: (root: MerkleHash, node: NodeID)] = [:]
+    /// Nodes a scenario made present a forked history (`presentForkedHistory`).
+    var forkedCheckpoints: Set<NodeID> = []
     var snapshotsInstalled = 0
 
     /// Sets up a run. `nodes` is clamped to 1...9. Flow control (entries per append, appends in
