@@ -96,11 +96,36 @@ struct CheckpointScenarioTests {
             }
             #expect(roots.count == 1, "honest nodes serve one final root: \(roots)")
 
+            // The same through brakectl: the checkpoint verifies against the charter file the
+            // parties hold, and the evidence is listed (exit 1: there is some).
+            let socket = try f.api(honest[0]).socket
+            let checked = try Self.brakectl(["checkpoint", "--charter", s.layout.charter, "--socket", socket])
+            #expect(checked.status == 0 && checked.output.contains("final: ") && checked.output.contains("(quorum \(quorum))"),
+                    "brakectl checkpoint: \(checked.status) \(checked.output)")
+            let listed = try Self.brakectl(["evidence", "--socket", socket])
+            #expect(listed.status == 1 && listed.output.contains("split_view") && listed.output.contains(forkedID),
+                    "brakectl evidence: \(listed.status) \(listed.output)")
+
             // Raised as an event on every honest node's stream.
             for (n, watcher) in zip(honest, watchers) {
                 #expect(try await watcher.value, "node \(n)'s event stream did not announce fork_evidence")
             }
         }
+    }
+
+    /// Runs brakectl; its exit status and standard output.
+    static func brakectl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (ToolRunner.binDirectory as NSString).appendingPathComponent("brakectl"))
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
     /// Whether `/v1/events` on `socket` carries an event named `name` within the time given.
