@@ -53,9 +53,10 @@ public struct ApplyResult: Sendable, Hashable {
 public struct DeclarationReceipt: Sendable, Hashable, Codable {
     /// The declaration id.
     public var id: String
-    /// "motion" or "attestation".
+    /// "motion", "attestation" or "review".
     public var kind: String
-    /// For a motion, its state after the entry (`open`, `passed`…); nil for an attestation.
+    /// For a motion, its state after the entry (`open`, `passed`…); for a review, `countersigned` or
+    /// `disputed`; nil for an attestation.
     public var state: String?
     /// All parties whose signatures are recorded for it.
     public var signers: [String]

@@ -72,6 +72,17 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         /// Two signatures of one envelope by the same key (the same bytes twice, two keyid hints naming one
         /// key, or a second signature that verifies under a key already matched): each key signs once.
         public static let duplicateSignature = Code(rawValue: "duplicate_signature")
+        /// An attestation review that breaks a rule: an attestation id that is not 64 lowercase hex, an
+        /// unknown verdict, a dispute without a reason, a reason too long, a reviewer who did not sign,
+        /// or a party reviewing its own attestation.
+        public static let invalidReview = Code(rawValue: "invalid_review")
+        /// A review naming an attestation the registry has not recorded.
+        public static let unknownAttestation = Code(rawValue: "unknown_attestation")
+        /// A review by a party that is not of class government: only governments review attestations.
+        public static let reviewerNotGovernment = Code(rawValue: "reviewer_not_government")
+        /// A review the same party already gave for that attestation, or one after its dispute (a dispute
+        /// is final; a countersignature can only be followed by a dispute).
+        public static let duplicateReview = Code(rawValue: "duplicate_review")
         /// A charter key that has not signed the charter: every key a charter lists must prove that its
         /// holder has it, by signing the charter (proof of possession).
         public static let unprovenKey = Code(rawValue: "unproven_key")
@@ -86,7 +97,7 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
 
         private static let stateDependent: Set<Code> = [
             .proposerNotSigned, .motionExpired, .motionClosed, .unknownPause, .pauseNotInForce, .alreadyPaused,
-            .noNewSignature, .invalidAttestation, .duplicateAttestation,
+            .noNewSignature, .invalidAttestation, .duplicateAttestation, .unknownAttestation, .duplicateReview,
         ]
     }
 

@@ -85,6 +85,9 @@ extension Charter {
         if let skew = maxClockSkewSeconds, !(1...Self.maxClockSkewLimit).contains(skew) {
             throw fail("maxClockSkewSeconds must be absent or between 1 and \(Self.maxClockSkewLimit)")
         }
+        if let bound = maxPendingSeconds, !(1...Self.maxPendingLimit).contains(bound) {
+            throw fail("maxPendingSeconds must be absent or between 1 and \(Self.maxPendingLimit)")
+        }
     }
 }
 
@@ -94,6 +97,7 @@ extension Charter: JSONConvertible {
         try f.finish(known: [
             "federation", "parties", "nodes", "policies",
             "motionLifetimeSeconds", "attestationIntervalSeconds", "pauseSunsetSeconds", "maxClockSkewSeconds",
+            "maxPendingSeconds",
         ])
         federation = try f.string("federation")
         var parties: [Party] = []
@@ -112,6 +116,7 @@ extension Charter: JSONConvertible {
         pauseSunsetSeconds = try f.nullableInt("pauseSunsetSeconds")
         // Optional, unlike every other field: charters signed before it existed stay valid.
         maxClockSkewSeconds = f.has("maxClockSkewSeconds") ? try f.int("maxClockSkewSeconds") : nil
+        maxPendingSeconds = f.has("maxPendingSeconds") ? try f.int("maxPendingSeconds") : nil
     }
 
     var json: JSONValue {
@@ -126,6 +131,7 @@ extension Charter: JSONConvertible {
         ]
         // Written only when set, so a charter that omits it re-encodes to the bytes it was signed as.
         if let maxClockSkewSeconds { fields[JSONKey("maxClockSkewSeconds")] = .int(maxClockSkewSeconds) }
+        if let maxPendingSeconds { fields[JSONKey("maxPendingSeconds")] = .int(maxPendingSeconds) }
         return .object(fields)
     }
 }

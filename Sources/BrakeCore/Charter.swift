@@ -10,11 +10,12 @@
 ///  "nodes":[{"id":"node-1","party":"lab-a","address":"127.0.0.1:7401","tlsPin":"<64 hex>","checkpointKey":"<b64>"}],
 ///  "policies":{"trigger":{"clauses":[{"atLeast":2,"class":"any"}]},"lift":{…},"amend":{…}},
 ///  "motionLifetimeSeconds":604800,"attestationIntervalSeconds":86400,"pauseSunsetSeconds":null,
-///  "maxClockSkewSeconds":300}
+///  "maxClockSkewSeconds":300,"maxPendingSeconds":120}
 /// ```
 ///
-/// Every field is required (`pauseSunsetSeconds` may be null) except `maxClockSkewSeconds`, which
-/// came later: a charter without it means `defaultClockSkewSeconds`, and keeps its bytes and id.
+/// Every field is required (`pauseSunsetSeconds` may be null) except `maxClockSkewSeconds` and
+/// `maxPendingSeconds`, which came later: a charter without one means its default
+/// (`defaultClockSkewSeconds`, `defaultPendingSeconds`), and keeps its bytes and id.
 /// Unknown fields are rejected. Schema and
 /// validation problems are `invalid_charter`; bytes that are not JSON at all are `malformed_json`.
 public struct Charter: Sendable, Hashable, Codable {
@@ -43,6 +44,18 @@ public struct Charter: Sendable, Hashable, Codable {
     /// motion's `created` ahead of the stamp of the entry that first records it, as the charter
     /// wrote it: nil when the charter predates the field (see `clockSkewSeconds`). Specs/time.md.
     public var maxClockSkewSeconds: Int64?
+    /// How long, in seconds, a valid declaration may wait in a node's pending pool while a leader
+    /// heartbeats before the node raises a censorship alarm against that leader, as the charter
+    /// wrote it: nil when the charter omits it (see `pendingSeconds`). Specs/gossip.md.
+    public var maxPendingSeconds: Int64?
+
+    /// The bound a charter without `maxPendingSeconds` sets: two minutes, many gossip rounds and
+    /// election timeouts, so a slow network alone rarely looks like censorship.
+    public static let defaultPendingSeconds: Int64 = 120
+    /// The largest bound a charter may set: a day.
+    public static let maxPendingLimit: Int64 = 86_400
+    /// The censorship bound in force: `maxPendingSeconds`, or the default when the charter omits it.
+    public var pendingSeconds: Int64 { maxPendingSeconds ?? Self.defaultPendingSeconds }
 
     /// The skew a charter without `maxClockSkewSeconds` allows: five minutes, far above what NTP
     /// keeps servers to and far below any motion lifetime or sunset worth setting.
@@ -61,7 +74,7 @@ public struct Charter: Sendable, Hashable, Codable {
         federation: String, parties: [Party], nodes: [NodeInfo],
         trigger: PolicyRule, lift: PolicyRule, amend: PolicyRule,
         motionLifetimeSeconds: Int64, attestationIntervalSeconds: Int64, pauseSunsetSeconds: Int64? = nil,
-        maxClockSkewSeconds: Int64? = nil
+        maxClockSkewSeconds: Int64? = nil, maxPendingSeconds: Int64? = nil
     ) {
         self.federation = federation
         self.parties = parties
@@ -73,6 +86,7 @@ public struct Charter: Sendable, Hashable, Codable {
         self.attestationIntervalSeconds = attestationIntervalSeconds
         self.pauseSunsetSeconds = pauseSunsetSeconds
         self.maxClockSkewSeconds = maxClockSkewSeconds
+        self.maxPendingSeconds = maxPendingSeconds
     }
 
     /// The party with exactly this id (same UTF-8 bytes, not merely canonically equivalent).

@@ -18,36 +18,22 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     public var pauses: [Pause]
     /// Why: the covering pauses' reasons, or why the verdict is unknown.
     public var reason: String?
+    /// Whether the verdict is `paused` only because of self-certifying triggers not yet committed
+    /// (`pendingPauses`): "paused (pending commit)".
+    public var pending: Bool
+    /// Self-certifying triggers this node holds that cover the scope (see `PendingTrigger`).
+    public var pendingPauses: [PendingTrigger]
 
     /// Creates a verdict.
-    public init(verdict: Verdict, scope: Scope, pauses: [Pause] = [], reason: String? = nil) {
+    public init(
+        verdict: Verdict, scope: Scope, pauses: [Pause] = [], reason: String? = nil, pending: Bool = false,
+        pendingPauses: [PendingTrigger] = []
+    ) {
         self.verdict = verdict
         self.scope = scope
         self.pauses = pauses
         self.reason = reason
-    }
-}
-
-/// One line of the compliance view: a party's attestations for a pause in force.
-public struct ComplianceRow: Sendable, Hashable, Codable {
-    /// The pause.
-    public var pauseID: String
-    /// The party.
-    public var party: String
-    /// The period of its latest attestation for this pause.
-    public var lastPeriod: String?
-    /// The effective time its latest attestation was recorded.
-    public var lastAttested: Millis?
-    /// Whether a lab has let more than the charter's attestation interval pass since its last
-    /// attestation (or, if none, since the pause took effect). Only labs are expected to attest.
-    public var overdue: Bool
-
-    /// Creates a row.
-    public init(pauseID: String, party: String, lastPeriod: String?, lastAttested: Millis?, overdue: Bool) {
-        self.pauseID = pauseID
-        self.party = party
-        self.lastPeriod = lastPeriod
-        self.lastAttested = lastAttested
-        self.overdue = overdue
+        self.pending = pending
+        self.pendingPauses = pendingPauses
     }
 }

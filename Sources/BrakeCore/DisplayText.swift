@@ -64,3 +64,19 @@ extension Motion {
     }
 }
 
+
+extension Attestation {
+    /// The fields a reviewer must read before countersigning or disputing, labelled and escaped for
+    /// display: federation, party, pause, period, each claim (quoted), each evidence digest, created.
+    public var displayFields: [(label: String, value: String)] {
+        [
+            ("federation", DisplayText.escaped(federation)),
+            ("party", DisplayText.escaped(party)),
+            ("pause", DisplayText.escaped(pause)),
+            ("period", DisplayText.escaped(period)),
+        ]
+            + claims.map { ("claim", DisplayText.quoted($0)) }
+            + (evidence.isEmpty ? [("evidence", "none")] : evidence.map { ("evidence", DisplayText.escaped($0)) })
+            + [("created", RFC3339.format(created))]
+    }
+}

@@ -44,10 +44,18 @@ extension Registry {
                 envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
                 signers: newSigners.map(\.party), index: index, time: now)
             attestationsByID[v.id] = record
+            complianceLookup.recorded(record, nextDue: nextDue(after: record))
             changes.touch(.attestation(v.id))
             changes.events.append(.attestationRecorded(
                 pauseID: attestation.pause, party: attestation.party, period: attestation.period, index: index))
             return DeclarationReceipt(id: v.id, kind: "attestation", state: nil, signers: record.signers, index: index)
+
+        case .review(let review, let attested):
+            let record = ReviewRecord(
+                id: v.id, review: review,
+                envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
+                signers: newSigners.map(\.party), index: index, time: now)
+            return commit(record, of: attested, changes: &changes)
         }
     }
 
@@ -62,6 +70,7 @@ extension Registry {
                 id: record.id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
                 signers: record.signerParties, sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
             store(pause)
+            complianceLookup.opened(pause, charter: charter)
             changes.touch(.pause(pause.id))
             changes.events.append(.pauseInForce(pauseID: pause.id, scope: pause.scope, index: index))
             supersede(where: { $0.motion.kind == .trigger && $0.motion.scope == motion.scope }, index: index, changes: &changes)
@@ -70,6 +79,7 @@ extension Registry {
             pause.liftedBy = record.id
             pause.liftedTime = now
             store(pause)
+            complianceLookup.lifted(pause.id, charter: charter)
             changes.touch(.pause(pause.id))
             changes.events.append(.pauseLifted(pauseID: pause.id, scope: pause.scope, index: index))
             supersede(

@@ -7,13 +7,14 @@ extension Registry {
         case .motion(let id): motionsByID[id]?.json.canonicalBytes()
         case .pause(let id): pausesByID[id]?.json.canonicalBytes()
         case .attestation(let id): attestationsByID[id]?.json.canonicalBytes()
+        case .review(let id): reviewsByID[id]?.json.canonicalBytes()
         }
     }
 
     /// Every row, sorted by key bytes: what a store holds for this state.
     public var rows: [(key: RegistryKey, value: [UInt8])] {
         let keys: [RegistryKey] = [.meta] + motionsByID.keys.map { .motion($0) } + pausesByID.keys.map { .pause($0) }
-            + attestationsByID.keys.map { .attestation($0) }
+            + attestationsByID.keys.map { .attestation($0) } + reviewsByID.keys.map { .review($0) }
         return keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.compactMap { key in
             row(for: key).map { (key, $0) }
         }
@@ -44,6 +45,10 @@ extension Registry {
                     let record = try AttestationRecord(json: json)
                     guard record.id == id else { throw BrakeError(.corruptState, "holds attestation \(record.id)") }
                     attestationsByID[id] = record
+                case .review(let id):
+                    let record = try ReviewRecord(json: json)
+                    guard record.id == id else { throw BrakeError(.corruptState, "holds review \(record.id)") }
+                    reviewsByID[id] = record
                 }
             } catch {
                 throw BrakeError(.corruptState, "row \(key): \(error.message)")
@@ -54,25 +59,28 @@ extension Registry {
     }
 
     /// The whole state as canonical JSON, for Raft snapshots:
-    /// `{"attestations":[…],"meta":{…},"motions":[…],"pauses":[…]}`, each list sorted by id (UTF-8 bytes;
-    /// ids are lowercase hex).
+    /// `{"attestations":[…],"meta":{…},"motions":[…],"pauses":[…],"reviews":[…]}`, each list sorted by id
+    /// (UTF-8 bytes; ids are lowercase hex). `reviews` is written only when there is one, so a state
+    /// without reviews keeps the bytes (and digest) it had before reviews existed.
     public func snapshot() -> [UInt8] {
         func sorted<T: JSONConvertible>(_ d: [String: T]) -> JSONValue {
             .array(d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { d[$0]!.json })
         }
-        return JSONValue.object([
+        var fields: [JSONKey: JSONValue] = [
             "meta": metaJSON, "motions": sorted(motionsByID), "pauses": sorted(pausesByID),
             "attestations": sorted(attestationsByID),
-        ]).canonicalBytes()
+        ]
+        if !reviewsByID.isEmpty { fields["reviews"] = sorted(reviewsByID) }
+        return JSONValue.object(fields).canonicalBytes()
     }
 
     /// Restores a registry from `snapshot()` bytes (`corrupt_state` if they do not decode or name
-    /// another charter).
+    /// another charter). `reviews` may be absent (no reviews).
     public init(charter: Charter, snapshot: [UInt8]) throws(BrakeError) {
         self.init(charter: charter)
         do throws(BrakeError) {
             let f = try JSONFields(JSONValue.parse(snapshot, what: "snapshot"), what: "snapshot", code: .corruptState)
-            try f.finish(known: ["meta", "motions", "pauses", "attestations"])
+            try f.finish(known: ["meta", "motions", "pauses", "attestations", "reviews"])
             try restoreMeta(f.value("meta"))
             for item in try f.array("motions") {
                 let record = try MotionRecord(json: item)
@@ -85,6 +93,10 @@ extension Registry {
             for item in try f.array("attestations") {
                 let record = try AttestationRecord(json: item)
                 attestationsByID[record.id] = record
+            }
+            for item in f.has("reviews") ? try f.array("reviews") : [] {
+                let record = try ReviewRecord(json: item)
+                reviewsByID[record.id] = record
             }
         } catch {
             throw BrakeError(.corruptState, "snapshot: \(error.message)")

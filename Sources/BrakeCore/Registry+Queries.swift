@@ -28,29 +28,22 @@ extension Registry {
     /// The attestation with this id.
     public func attestation(id: String) -> AttestationRecord? { attestationsByID[id] }
 
+    /// Every review, oldest first (by entry, then id).
+    public var reviews: [ReviewRecord] {
+        reviewsByID.values.sorted { ($0.index, $0.id) < ($1.index, $1.id) }
+    }
+
+    /// The review with this id.
+    public func review(id: String) -> ReviewRecord? { reviewsByID[id] }
+
+    /// The reviews of one attestation, in the order they were recorded.
+    public func reviews(of attestationID: String) -> [ReviewRecord] {
+        (complianceLookup.reviews[attestationID] ?? []).compactMap { reviewsByID[$0] }
+    }
+
     /// Whether work of `scope` may run at `now`: `paused` if a pause in force covers it, else `clear`.
     /// Sunsets are evaluated at `now`, even before an entry records them.
     public func check(_ scope: Scope, at now: Millis) -> CheckVerdict {
         checkTable.check(scope, at: now)
-    }
-
-    /// The compliance view at `now`: for each pause in force, one row per lab (labs are expected to
-    /// attest every `attestationIntervalSeconds`) and per other party that has attested to it.
-    public func compliance(at now: Millis) -> [ComplianceRow] {
-        let interval = charter.attestationIntervalSeconds * 1000
-        let all = attestations
-        var rows: [ComplianceRow] = []
-        for pause in pauses where pause.isInForce(at: now) {
-            let records = all.filter { $0.attestation.pause == pause.id }
-            for party in charter.parties {
-                let latest = records.last { $0.attestation.party == party.id }
-                guard party.partyClass == .lab || latest != nil else { continue }
-                let overdue = party.partyClass == .lab && now - (latest?.time ?? pause.since) > interval
-                rows.append(ComplianceRow(
-                    pauseID: pause.id, party: party.id, lastPeriod: latest?.attestation.period,
-                    lastAttested: latest?.time, overdue: overdue))
-            }
-        }
-        return rows
     }
 }

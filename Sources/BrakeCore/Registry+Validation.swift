@@ -4,6 +4,7 @@ extension Registry {
         enum Kind {
             case motion(Motion, existing: MotionRecord?, effect: Effect)
             case attestation(Attestation)
+            case review(AttestationReview, of: AttestationRecord)
         }
 
         /// What a motion does if it passes, with everything validation looked up, so that committing
@@ -27,11 +28,7 @@ extension Registry {
     /// The caller has already advanced the state to `now`.
     /// Signatures `memo` holds are taken as verified (see `SignatureMemo`).
     func validate(_ envelope: Envelope, at now: Millis, memo: SignatureMemo = .none) throws(BrakeError) -> Validated {
-        guard Bytes.same(envelope.payloadType, Motion.payloadType) || Bytes.same(envelope.payloadType, Attestation.payloadType) else {
-            throw BrakeError(
-                .wrongPayloadType,
-                "payloadType \"\(envelope.payloadType)\" is neither \(Motion.payloadType) nor \(Attestation.payloadType)")
-        }
+        guard Declaration.accepts(payloadType: envelope.payloadType) else { throw Declaration.wrongPayloadType(envelope.payloadType) }
         guard !envelope.signatures.isEmpty else { throw BrakeError(.unsigned, "the envelope carries no signature") }
         let signatures = VerifiedSignature.distinctParties(try charter.verifiedSignatures(of: envelope, memo: memo))
         let id = motionID(payload: envelope.payload)
@@ -40,6 +37,8 @@ extension Registry {
             return try validate(motion, id: id, envelope: envelope, signatures: signatures, at: now)
         case .attestation(let attestation):
             return try validate(attestation, id: id, envelope: envelope, signatures: signatures, at: now)
+        case .review(let review):
+            return try validate(review, id: id, envelope: envelope, signatures: signatures)
         }
     }
 
@@ -155,7 +154,7 @@ extension Registry {
 
     /// The pause whose id has exactly these bytes. (A `String`-keyed lookup alone would also find it
     /// under a canonically equivalent spelling.)
-    private func pause(exactly id: String) -> Pause? {
+    func pause(exactly id: String) -> Pause? {
         pausesByID[id].flatMap { Bytes.same($0.id, id) ? $0 : nil }
     }
 

@@ -11,7 +11,8 @@
 /// sunset falls in `(lastTime, effective time]` end (`pause_sunset`). Queries (`check`, `compliance`,
 /// `MotionRecord.state(at:)`) evaluate expiry and sunset lazily at the time they are asked.
 ///
-/// **Envelopes.** The payloadType must be the motion or attestation type (`wrong_payload_type`). There
+/// **Envelopes.** The payloadType must be the motion, attestation or attestation-review type
+/// (`wrong_payload_type`). There
 /// must be at least one signature (`unsigned`), and at most one per charter key, checked before any
 /// signature is verified (`too_many_signatures`, `duplicate_signature`: so an envelope's cost is bounded
 /// by the charter, not by its size). Every signature must verify under its own charter key, whatever
@@ -43,6 +44,18 @@
 /// `sha256:<64 lowercase hex>` (`invalid_attestation`); at most one per (pause, party, period) and per
 /// id (`duplicate_attestation`).
 ///
+/// **Reviews** (id = SHA-256 of the payload). Federation (`wrong_federation`); the attestation
+/// recorded (`unknown_attestation`; its pause need not still be in force: a dispute may come after a
+/// lift); the reviewer a charter party (`unknown_party`) of class government (`reviewer_not_government`),
+/// among the signers, and not the attesting party itself (`invalid_review`). Each party reviews an
+/// attestation once, except that a countersignature may later be withdrawn by a dispute; nothing
+/// follows a dispute (`duplicate_review`).
+///
+/// **Compliance.** Each lab owes one attestation per charter interval while a pause holds
+/// (`AttestationSchedule`). When an entry's effective time reaches a lab's deadline for a pause still
+/// in force, that entry emits `attestation_overdue`, once per deadline missed. Deadlines are derived
+/// from the pause, the attestations and `lastTime`, so they need no rows of their own.
+///
 /// **Checks.** `check(scope, now)` is `paused` if any pause in force at `now` covers the scope (equal or
 /// ancestor by whole segments), listing those pauses; otherwise `clear`.
 ///
@@ -62,10 +75,13 @@ public struct Registry: Sendable, Hashable {
     var motionsByID: [String: MotionRecord] = [:]
     var pausesByID: [String: Pause] = [:]
     var attestationsByID: [String: AttestationRecord] = [:]
+    var reviewsByID: [String: ReviewRecord] = [:]
     /// `charter.id`, computed once: the meta row names it after every entry.
     let charterID: String
     /// Open motions, pending sunsets and unlifted pauses by scope, kept beside the tables.
     var lookup = RegistryLookup()
+    /// Latest attestations, reviews by attestation and pending deadlines, kept beside the tables.
+    var complianceLookup = ComplianceLookup()
 
     /// An empty registry governed by `charter`.
     public init(charter: Charter) {
@@ -78,6 +94,7 @@ public struct Registry: Sendable, Hashable {
     public static func == (a: Registry, b: Registry) -> Bool {
         a.appliedIndex == b.appliedIndex && a.lastTime == b.lastTime && a.charter == b.charter
             && a.motionsByID == b.motionsByID && a.pausesByID == b.pausesByID && a.attestationsByID == b.attestationsByID
+            && a.reviewsByID == b.reviewsByID
     }
 
     /// Hashes what `==` compares.
@@ -88,6 +105,7 @@ public struct Registry: Sendable, Hashable {
         hasher.combine(motionsByID)
         hasher.combine(pausesByID)
         hasher.combine(attestationsByID)
+        hasher.combine(reviewsByID)
     }
 
     /// Stores a motion record and keeps the lookups in step.
@@ -105,6 +123,8 @@ public struct Registry: Sendable, Hashable {
     /// Rebuilds the lookups from the tables, after a restore.
     mutating func rebuildLookup() {
         lookup = RegistryLookup(motions: motionsByID, pauses: pausesByID, lastTime: lastTime)
+        complianceLookup = ComplianceLookup(
+            charter: charter, pauses: pausesByID, attestations: attestationsByID, reviews: reviewsByID, lastTime: lastTime)
     }
 
     /// Checks a submission as if it were applied now, as the next entry with timestamp `time`, without
@@ -167,8 +187,9 @@ public struct Registry: Sendable, Hashable {
         }
     }
 
-    /// Moves the effective time to `now`: expires open motions and reports pauses reaching their sunset.
-    /// Only open motions and pauses with a sunset ahead are looked at, through `lookup`.
+    /// Moves the effective time to `now`: expires open motions, reports pauses reaching their sunset and
+    /// labs missing an attestation deadline. Only open motions, pauses with a sunset ahead and pending
+    /// deadlines are looked at, through the lookups.
     mutating func advance(to now: Millis, index: UInt64) -> Changes {
         var changes = Changes()
         let expiring = lookup.expiring(at: now).compactMap { motionsByID[$0] }
@@ -183,6 +204,7 @@ public struct Registry: Sendable, Hashable {
         for pause in ending.sorted(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
             changes.events.append(.pauseSunset(pauseID: pause.id, index: index))
         }
+        changes.events += overdueEvents(through: now, index: index)
         lastTime = now
         return changes
     }

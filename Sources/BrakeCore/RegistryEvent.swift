@@ -4,7 +4,10 @@
 ///
 /// JSON form (stable): `{"type":"pause_in_force","pause":"<id>","scope":"training","index":12}`;
 /// motion events use `"id"`, `motion_signed` adds `"party"`, `attestation_recorded` has
-/// `"pause"`, `"party"`, `"period"`.
+/// `"pause"`, `"party"`, `"period"`; `attestation_overdue` has `"pause"`, `"party"` and the deadline
+/// missed as `"due"` (RFC 3339) and `"dueMillis"`; `attestation_countersigned` and
+/// `attestation_disputed` have `"attestation"`, `"pause"`, `"party"` (the attesting party) and
+/// `"reviewer"`, and a dispute adds `"reason"`.
 public enum RegistryEvent: Sendable, Hashable, Codable {
     /// A new motion was recorded.
     case motionOpened(id: String, index: UInt64)
@@ -24,6 +27,13 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
     case pauseSunset(pauseID: String, index: UInt64)
     /// An attestation was recorded.
     case attestationRecorded(pauseID: String, party: String, period: String, index: UInt64)
+    /// A lab let a deadline of a pause in force pass without attesting (once per deadline missed:
+    /// the next comes only after it attests again; see `AttestationSchedule`).
+    case attestationOverdue(pauseID: String, party: String, due: Millis, index: UInt64)
+    /// A government countersigned a lab's attestation.
+    case attestationCountersigned(attestationID: String, pauseID: String, party: String, reviewer: String, index: UInt64)
+    /// A government disputed an attestation, saying why.
+    case attestationDisputed(attestationID: String, pauseID: String, party: String, reviewer: String, reason: String, index: UInt64)
 
     /// The snake_case `type` of the JSON form.
     public var type: String {
@@ -37,6 +47,9 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
         case .pauseLifted: "pause_lifted"
         case .pauseSunset: "pause_sunset"
         case .attestationRecorded: "attestation_recorded"
+        case .attestationOverdue: "attestation_overdue"
+        case .attestationCountersigned: "attestation_countersigned"
+        case .attestationDisputed: "attestation_disputed"
         }
     }
 
@@ -45,7 +58,8 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
         switch self {
         case .motionOpened(_, let i), .motionSigned(_, _, let i), .motionPassed(_, let i), .motionExpired(_, let i),
              .motionSuperseded(_, let i), .pauseInForce(_, _, let i), .pauseLifted(_, _, let i), .pauseSunset(_, let i),
-             .attestationRecorded(_, _, _, let i):
+             .attestationRecorded(_, _, _, let i), .attestationOverdue(_, _, _, let i),
+             .attestationCountersigned(_, _, _, _, let i), .attestationDisputed(_, _, _, _, _, let i):
             i
         }
     }
@@ -103,6 +117,21 @@ extension RegistryEvent: JSONConvertible {
             try f.finish(known: ["type", "pause", "party", "period", "index"])
             self = .attestationRecorded(
                 pauseID: try f.string("pause"), party: try f.string("party"), period: try f.string("period"), index: index)
+        case "attestation_overdue":
+            try f.finish(known: ["type", "pause", "party", "due", "dueMillis", "index"])
+            let due = try f.int("dueMillis")
+            guard try f.string("due") == RFC3339.format(due) else { throw f.error("\"due\" is not \"dueMillis\" as RFC 3339") }
+            self = .attestationOverdue(pauseID: try f.string("pause"), party: try f.string("party"), due: due, index: index)
+        case "attestation_countersigned":
+            try f.finish(known: ["type", "attestation", "pause", "party", "reviewer", "index"])
+            self = .attestationCountersigned(
+                attestationID: try f.string("attestation"), pauseID: try f.string("pause"), party: try f.string("party"),
+                reviewer: try f.string("reviewer"), index: index)
+        case "attestation_disputed":
+            try f.finish(known: ["type", "attestation", "pause", "party", "reviewer", "reason", "index"])
+            self = .attestationDisputed(
+                attestationID: try f.string("attestation"), pauseID: try f.string("pause"), party: try f.string("party"),
+                reviewer: try f.string("reviewer"), reason: try f.string("reason"), index: index)
         default:
             throw f.error("unknown event type \"\(type)\"")
         }
@@ -125,6 +154,22 @@ extension RegistryEvent: JSONConvertible {
             o["pause"] = .string(pause)
             o["party"] = .string(party)
             o["period"] = .string(period)
+        case .attestationOverdue(let pause, let party, let due, _):
+            o["pause"] = .string(pause)
+            o["party"] = .string(party)
+            o["due"] = .string(RFC3339.format(due))
+            o["dueMillis"] = .int(due)
+        case .attestationCountersigned(let attestation, let pause, let party, let reviewer, _):
+            o["attestation"] = .string(attestation)
+            o["pause"] = .string(pause)
+            o["party"] = .string(party)
+            o["reviewer"] = .string(reviewer)
+        case .attestationDisputed(let attestation, let pause, let party, let reviewer, let reason, _):
+            o["attestation"] = .string(attestation)
+            o["pause"] = .string(pause)
+            o["party"] = .string(party)
+            o["reviewer"] = .string(reviewer)
+            o["reason"] = .string(reason)
         }
         return .object(o)
     }

@@ -9,8 +9,10 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
     case pause(String)
     /// An attestation record, by attestation id.
     case attestation(String)
+    /// An attestation review record (a countersignature or a dispute), by review id.
+    case review(String)
 
-    /// `meta`, `m/<id>`, `p/<id>` or `a/<id>`: keys of one table sort by kind, then id.
+    /// `meta`, `m/<id>`, `p/<id>`, `a/<id>` or `r/<id>`: keys of one table sort by kind, then id.
     public var bytes: [UInt8] { Array(description.utf8) }
 
     /// The key as text.
@@ -20,6 +22,7 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
         case .motion(let id): "m/" + id
         case .pause(let id): "p/" + id
         case .attestation(let id): "a/" + id
+        case .review(let id): "r/" + id
         }
     }
 
@@ -38,6 +41,7 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
         case "m/": self = .motion(id)
         case "p/": self = .pause(id)
         case "a/": self = .attestation(id)
+        case "r/": self = .review(id)
         default: throw BrakeError(.corruptState, "\"\(text)\" is not a registry key")
         }
     }

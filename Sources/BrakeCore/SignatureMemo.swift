@@ -29,9 +29,20 @@ public struct SignatureMemo: Sendable, Hashable {
     /// it looks at signatures (not a declaration's payload type, or unsigned) gets an empty memo, so
     /// admission gives its own error first, as it would without a memo.
     public static func verifying(_ envelope: Envelope, under charter: Charter) throws(BrakeError) -> SignatureMemo {
+        guard Declaration.accepts(payloadType: envelope.payloadType), !envelope.signatures.isEmpty else { return .none }
+        let signatures = try charter.verifiedSignatures(of: envelope)
+        let digest = messageDigest(envelope.pae)
+        return SignatureMemo(verified: Set(signatures.map { entry($0.key, $0.signature.sig, digest) }))
+    }
+
+    /// `verifying(_:under:)`, taking the signatures `known` holds as verified: only the others run
+    /// Ed25519. The pending pool merges co-signatures this way, so each signature is verified once
+    /// however often gossip brings it.
+    public static func verifying(_ envelope: Envelope, under charter: Charter, known: SignatureMemo) throws(BrakeError) -> SignatureMemo {
+        guard !known.isEmpty else { return try verifying(envelope, under: charter) }
         let declaration = Bytes.same(envelope.payloadType, Motion.payloadType) || Bytes.same(envelope.payloadType, Attestation.payloadType)
         guard declaration, !envelope.signatures.isEmpty else { return .none }
-        let signatures = try charter.verifiedSignatures(of: envelope)
+        let signatures = try charter.verifiedSignatures(of: envelope, memo: known)
         let digest = messageDigest(envelope.pae)
         return SignatureMemo(verified: Set(signatures.map { entry($0.key, $0.signature.sig, digest) }))
     }

@@ -56,7 +56,7 @@ enum APIResponses {
         case .historyUnavailable: status = .gone
         case .tooManyStreams: status = .serviceUnavailable
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        case .notLeader, .unavailable, .dropped, .overloaded, .inconsistentStore: status = .serviceUnavailable
+        case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore: status = .serviceUnavailable
         default: status = .internalServerError
         }
         return Self.error(error.code.rawValue, error.message, status: status)
@@ -68,8 +68,8 @@ enum APIResponses {
         switch code {
         case .malformedJSON, .badBase64, .invalidScope, .invalidTime: return .badRequest
         case .wrongPayloadType: return .unsupportedMediaType
-        case .noNewSignature, .motionClosed, .alreadyPaused, .duplicateAttestation, .pauseNotInForce: return .conflict
-        case .unknownPause: return .notFound
+        case .noNewSignature, .motionClosed, .alreadyPaused, .duplicateAttestation, .pauseNotInForce, .duplicateReview: return .conflict
+        case .unknownPause, .unknownAttestation: return .notFound
         default: return .unprocessableContent
         }
     }

@@ -73,7 +73,8 @@ public struct APIServer: Sendable {
         router.get("/v1/motions") { _, _ in await self.motions() }
         router.get("/v1/motions/:id") { _, context in await self.motion(context.parameters.get("id") ?? "") }
         router.get("/v1/pauses") { _, _ in await self.pauses() }
-        router.get("/v1/compliance") { _, _ in await self.compliance() }
+        router.get("/v1/compliance") { request, _ in await self.compliance(request) }
+        router.get("/v1/attestations/:id") { _, context in await self.attestation(context.parameters.get("id") ?? "") }
         router.get("/v1/charter") { _, _ in self.charter() }
         router.get("/v1/log") { request, _ in self.log(request) }
         router.get("/v1/checkpoint") { _, _ in self.checkpoint() }
@@ -118,6 +119,7 @@ public struct APIServer: Sendable {
         metrics.checks(verdict.verdict.rawValue).increment()
         return APIResponses.json(CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
+            pending: verdict.pending, pendingPauses: verdict.pendingPauses,
             federation: driver.charter.federation, charter: charterID, node: driver.nodeID))
     }
 
@@ -129,6 +131,10 @@ public struct APIServer: Sendable {
         /// The pauses in force that cover the scope (so `inForce` is always true here).
         var pauses: [PauseView]
         var reason: String?
+        /// True when `paused` rests only on self-certifying triggers not yet committed.
+        var pending: Bool
+        /// The self-certifying triggers this node holds that cover the scope (Specs/gossip.md).
+        var pendingPauses: [PendingTrigger]
         var federation: String
         var charter: String
         var node: String
@@ -199,10 +205,29 @@ public struct APIServer: Sendable {
         return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
     }
 
-    func compliance() async -> Response {
+    /// `GET /v1/compliance`: every pause in force, or with `?pause=ID` that one pause, in force or not.
+    func compliance(_ request: Request) async -> Response {
         let registry = await driver.currentRegistry()
-        let rows = registry.compliance(at: await driver.currentTime().wall)
-        return APIResponses.json(["compliance": rows.map(ComplianceView.init)])
+        let now = await driver.currentTime().wall
+        let rows: [ComplianceRow]
+        if let pauseID = request.uri.queryParameters.get("pause") {
+            guard let found = registry.compliance(pauseID: pauseID, at: now) else {
+                return APIResponses.error(NodeError(.notFound, "no pause \(pauseID)"))
+            }
+            rows = found
+        } else {
+            rows = registry.compliance(at: now)
+        }
+        return APIResponses.json(ComplianceReport(rows: rows, now: now, charter: driver.charter))
+    }
+
+    /// `GET /v1/attestations/{id}`: one attestation and its reviews.
+    func attestation(_ id: String) async -> Response {
+        let registry = await driver.currentRegistry()
+        guard let record = registry.attestation(id: id) else {
+            return APIResponses.error(NodeError(.notFound, "no attestation \(id)"))
+        }
+        return APIResponses.json(AttestationView(record, reviews: registry.reviews(of: id)))
     }
 
     func charter() -> Response {

@@ -109,25 +109,6 @@ struct PauseView: Encodable {
     }
 }
 
-/// One line of the compliance view: a party's latest attestation for a pause in force.
-struct ComplianceView: Encodable {
-    var pauseID: String
-    var party: String
-    var lastPeriod: String?
-    var lastAttested: String?
-    var lastAttestedMillis: Millis?
-    var overdue: Bool
-
-    init(_ row: ComplianceRow) {
-        pauseID = row.pauseID
-        party = row.party
-        lastPeriod = row.lastPeriod
-        lastAttested = row.lastAttested.map(RFC3339.format)
-        lastAttestedMillis = row.lastAttested
-        overdue = row.overdue
-    }
-}
-
 /// A committed entry as `/v1/log` shows it, from the permanent history: a no-op, or the leader's
 /// stamp and the declaration's DSSE envelope as a JSON object (the same shape `POST /v1/declarations`
 /// takes, so it can be verified or resubmitted as it is), in its canonical form, as the leaf holds it.

@@ -77,11 +77,16 @@ public struct BrakeDaemon: Sendable {
         }
         let api = APIServer(driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: workers)
         let ticker = RaftTicker(driver: driver, tickMillis: configuration.tickMillis)
+        var publicServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let face = PublicServer(api: api, configuration: configuration, logger: logger) {
+            publicServices.append(.init(service: try face.application()))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: peerServices + [
                     .init(service: ticker),
                     .init(service: api.application(claim: claim)),
+                ] + publicServices + [
                     // Listed last, so it is the first to hear of a shutdown: it ends the event
                     // streams, which would otherwise hold the server's graceful shutdown open.
                     .init(service: EventStreamCloser(events: driver.events)),

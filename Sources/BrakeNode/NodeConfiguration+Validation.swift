@@ -7,7 +7,8 @@ extension NodeConfiguration {
     static let knownFields: Set<String> = [
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
         "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
-        "identity", "listen", "peers",
+        "identity", "listen", "peers", "publicListen", "publicRequestsPerMinute", "publicBurst", "publicMaxConnections",
+        "publicMaxEventStreams", "publicTrustedProxies",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -45,6 +46,7 @@ extension NodeConfiguration {
         if let listen = listenAddress, !Self.isAddress(listen) {
             throw fail("listen", listen, "must be HOST:PORT")
         }
+        try validatePublic()
         for (peer, address) in peerAddresses.sorted(by: { $0.key < $1.key }) where !Self.isAddress(address) {
             throw fail("peers.\(peer)", address, "must be HOST:PORT")
         }

@@ -35,6 +35,21 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var apiIdleTimeoutMillis: Int = 30_000
     /// The most `/v1/events` streams open at once; more are answered 503 `too_many_streams`.
     public var maxEventStreams: Int = 64
+    /// Where the optional public read-only listener binds, `HOST:PORT` (plain HTTP, meant to sit
+    /// behind the operator's reverse proxy); none by default. `PublicServer`.
+    public var publicListen: String?
+    /// Requests a minute each client may make of the public listener, on average.
+    public var publicRequestsPerMinute: Int = 600
+    /// Requests each client may make of the public listener at once, beyond the average.
+    public var publicBurst: Int = 60
+    /// The most public connections open at once (the idlest is closed to make room).
+    public var publicMaxConnections: Int = 128
+    /// The most `/v1/events` streams open on the public listener; always below `maxEventStreams`,
+    /// so outsiders can never take every stream the node serves.
+    public var publicMaxEventStreams: Int = 16
+    /// The reverse proxies (IP addresses, as they connect) whose `X-Forwarded-For` names the client
+    /// for the public rate limit; from anyone else the header is ignored.
+    public var publicTrustedProxies: [String] = []
     /// The node identity directory (`brakectl node init`): TLS key and certificate. Required when
     /// the charter has more than one node.
     public var identityDirectory: String?
@@ -90,6 +105,12 @@ public struct NodeConfiguration: Sendable, Hashable {
         var identity: String?
         var listen: String?
         var peers: [String: String]?
+        var publicListen: String?
+        var publicRequestsPerMinute: Int?
+        var publicBurst: Int?
+        var publicMaxConnections: Int?
+        var publicMaxEventStreams: Int?
+        var publicTrustedProxies: [String]?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -131,6 +152,12 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.identityDirectory = file.identity.map(resolve)
         config.listenAddress = file.listen
         config.peerAddresses = file.peers ?? [:]
+        config.publicListen = file.publicListen
+        if let v = file.publicRequestsPerMinute { config.publicRequestsPerMinute = v }
+        if let v = file.publicBurst { config.publicBurst = v }
+        if let v = file.publicMaxConnections { config.publicMaxConnections = v }
+        if let v = file.publicMaxEventStreams { config.publicMaxEventStreams = v }
+        config.publicTrustedProxies = file.publicTrustedProxies ?? []
         do {
             try config.validate()
         } catch {

@@ -27,6 +27,26 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var openMotions: Int
     /// Hex SHA-256 of the registry's snapshot encoding: equal on nodes that applied the same entries.
     public var registryDigest: String
+    /// Declarations in the pending pool: valid, not yet committed (Specs/gossip.md).
+    public var poolDeclarations: Int = 0
+    /// Bytes the pending pool holds.
+    public var poolBytes: Int = 0
+    /// Declarations the pool refused since start because it was full (`pool_full`).
+    public var poolRefusedFull: Int = 0
+    /// Censorship alarms in force: valid declarations this node has held uncommitted longer than
+    /// the charter's `maxPendingSeconds` under a heartbeating leader (Specs/gossip.md).
+    public var censorshipAlarms: [CensorshipAlarmView] = []
+    /// Censorship alarms raised since start.
+    public var censorshipAlarmsRaised: Int = 0
+}
+
+/// A censorship alarm as `/v1/status` shows it: the leader the evidence is against, its term, the
+/// declaration that waits, and how long this node had held it when the alarm was raised.
+public struct CensorshipAlarmView: Sendable, Codable, Hashable {
+    public var leader: String
+    public var term: UInt64
+    public var declaration: String
+    public var waitingSeconds: Int64
 }
 
 /// How a `check` reads the registry.
@@ -71,7 +91,14 @@ extension NodeDriver {
             halted: replica.halted,
             pausesInForce: 0,
             openMotions: 0,
-            registryDigest: ""
+            registryDigest: "",
+            poolDeclarations: replica.pool.count,
+            poolBytes: replica.pool.totalBytes,
+            poolRefusedFull: replica.pool.refusedFull,
+            censorshipAlarms: replica.censorshipAlarms.map {
+                CensorshipAlarmView(leader: $0.leader, term: $0.term, declaration: $0.declaration, waitingSeconds: $0.waitingMillis / 1000)
+            },
+            censorshipAlarmsRaised: replica.censorshipAlarmsRaised
         )
     }
 
@@ -111,12 +138,14 @@ extension NodeDriver {
             return checkLocal(scope, maxStalenessMillis: maxStalenessMillis)
         case .linearizable:
             guard await confirmRead(timeoutMillis: timeoutMillis) else {
-                return CheckVerdict(
-                    verdict: .unknown, scope: scope, pauses: [],
-                    reason: "could not confirm a linearizable read with a quorum within \(timeoutMillis) ms"
-                )
+                // Not confirmed: unknown, unless a self-certifying trigger this node holds covers it.
+                return replica.registry.checkTable.check(
+                    scope, at: clock.now().wall, fresh: false,
+                    unknownReason: "could not confirm a linearizable read with a quorum within \(timeoutMillis) ms",
+                    pending: replica.pendingTriggers)
             }
-            return replica.registry.check(scope, at: clock.now().wall)
+            return replica.registry.checkTable.check(
+                scope, at: clock.now().wall, fresh: true, unknownReason: "", pending: replica.pendingTriggers)
         }
     }
 
@@ -124,12 +153,11 @@ extension NodeDriver {
     public nonisolated func checkLocal(_ scope: Scope, maxStalenessMillis: Int) -> CheckVerdict {
         let view = published.current
         let now = clock.now()
-        guard view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic) else {
-            let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
-                ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
-            return CheckVerdict(verdict: .unknown, scope: scope, pauses: [], reason: reason)
-        }
-        return view.table.check(scope, at: now.wall)
+        let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
+            ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
+        return view.table.check(
+            scope, at: now.wall, fresh: view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic),
+            unknownReason: reason, pending: view.pending)
     }
 
     /// The registry as this node has applied it.

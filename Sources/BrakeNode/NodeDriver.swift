@@ -66,7 +66,11 @@ public actor NodeDriver {
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()
         let registry = try Registry(charter: charter, rows: try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) })
-        var stored = BrakeReplica.Stored(hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry)
+        // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
+        let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
+        var stored = BrakeReplica.Stored(
+            hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
+            pool: pooled)
         stored.checkpoints = try Self.storedCheckpoints(store)
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
@@ -156,12 +160,16 @@ public actor NodeDriver {
                 checkTable = replica.registry.checkTable
                 checkTableStale = false
             }
-            published.publish(.init(table: checkTable, basis: replica.readBasis(), status: consensusStatus()))
+            published.publish(.init(
+                table: checkTable, basis: replica.readBasis(), status: consensusStatus(), pending: replica.pendingTriggers))
         }
         while replica.hasReady {
             let ready = replica.ready()
             if let softState = ready.softState {
                 logger.info("raft: \(softState.role.rawValue) in term \(softState.term), leader \(softState.leader ?? "none")")
+            }
+            for alarm in ready.alarms {
+                logger.warning("censorship alarm: leader \(alarm.leader) (term \(alarm.term)) has not committed declaration \(alarm.declaration), valid and held here for \(alarm.waitingMillis / 1000) s; starting a pre-vote (Specs/gossip.md)")
             }
             do {
                 try carryOut(ready)
@@ -202,6 +210,7 @@ public actor NodeDriver {
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
                 history: applied.entry)
         })
+        try store.writePool(ready.pool.map { (id: $0.id, envelope: $0.envelope) })
         if ready.install != nil || ready.applied.contains(where: { $0.result.events.contains(where: \.changesPauses) }) {
             checkTableStale = true
         }

@@ -20,6 +20,8 @@ public final class NodeMetrics: Sendable {
     let halted: Gauge
     let clockRefusedAppends: Gauge
     let peerStatsSource = Mutex<(@Sendable () -> PeerNetworkStats)?>(nil)
+    /// The (leader, declaration) label pairs of the censorship alarm gauges set to 1 last time.
+    let alarmLabels = Mutex<Set<[String]>>([])
 
     /// Where the peer transport's counters come from (set once the transport runs).
     var peerStats: (@Sendable () -> PeerNetworkStats)? {
@@ -47,6 +49,22 @@ public final class NodeMetrics: Sendable {
             "Appends refused because an entry was stamped more than the charter's clock skew ahead of this node's wall clock (Specs/time.md)"))
     }
 
+    /// One gauge per alarm in force, labelled with the leader and the declaration, at 1; an alarm
+    /// that cleared drops to 0.
+    func updateAlarms(_ alarms: [CensorshipAlarmView]) {
+        let descriptor = Self.name(
+            "brake_censorship_alarm", "1 while this node holds evidence that the labelled leader has not committed the labelled valid declaration (Specs/gossip.md)")
+        let current = Set(alarms.map { [$0.leader, $0.declaration] })
+        let previous = alarmLabels.withLock { labels in
+            defer { labels = current }
+            return labels
+        }
+        for labels in previous.union(current) {
+            registry.makeGauge(descriptor: descriptor, labels: [("leader", labels[0]), ("declaration", labels[1])])
+                .set(current.contains(labels) ? 1.0 : 0.0 as Double)
+        }
+    }
+
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
@@ -72,6 +90,17 @@ public final class NodeMetrics: Sendable {
         fresh.set(status.fresh ? 1.0 : 0.0 as Double)
         halted.set(status.halted == nil ? 0.0 : 1.0 as Double)
         clockRefusedAppends.set(Double(status.clockRefusedAppends) as Double)
+        let pool: [(String, String, Double)] = [
+            ("brake_pool_declarations", "Declarations in the pending pool (valid, not yet committed)", Double(status.poolDeclarations)),
+            ("brake_pool_bytes", "Bytes the pending pool holds", Double(status.poolBytes)),
+            ("brake_pool_refused_full_total", "Declarations refused with pool_full because the pending pool was full", Double(status.poolRefusedFull)),
+            ("brake_censorship_alarms", "Censorship alarms in force: valid declarations held uncommitted past the charter's maxPendingSeconds under a heartbeating leader", Double(status.censorshipAlarms.count)),
+            ("brake_censorship_alarms_raised_total", "Censorship alarms raised since start", Double(status.censorshipAlarmsRaised)),
+        ]
+        for (name, help, value) in pool {
+            registry.makeGauge(descriptor: Self.name(name, help)).set(value)
+        }
+        updateAlarms(status.censorshipAlarms)
         guard let stats = peerStats?() else { return }
         let gauges: [(String, String, Double)] = [
             ("brake_peer_connections_in", "Open inbound peer connections", Double(stats.connectionsIn)),

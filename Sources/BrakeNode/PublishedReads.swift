@@ -17,6 +17,8 @@ public final class PublishedReads: Sendable {
         public var basis: ReadBasis
         /// The consensus fields of the status at the same moment.
         public var status: NodeStatus
+        /// The self-certifying triggers the node holds (pending `paused`, Specs/gossip.md).
+        public var pending: [PendingTrigger] = []
     }
 
     private let state: Mutex<View>

@@ -65,6 +65,14 @@ extension RaftNode {
         let upToDate = testing.grantVotesIgnoringLog || log.isUpToDate(lastIndex: lastIndex, lastTerm: lastTerm)
         if canVote && upToDate {
             if preVote {
+                // Pre-candidates that lost the same leader at the same moment (its connections
+                // dropped when it died) would all win their pre-votes and split the real vote. The
+                // one with the larger id yields to a smaller id's pre-vote it would grant anyway,
+                // so one real campaign follows. Pre-vote decides nothing about safety (§9.6); if
+                // the smaller id cannot win, the election timeout still runs.
+                if role == .preCandidate && message.from < id {
+                    becomeFollower(term: term, leader: nil)
+                }
                 send(to: message.from, .preVoteResponse(granted: true), term: message.term)
             } else {
                 vote = message.from

@@ -5,7 +5,7 @@ import BrakeRaft
 extension BrakeReplica {
     /// Whether `ready()` has anything for the shell.
     public var hasReady: Bool {
-        !pending.isEmpty || (halted == nil && raft.hasReady)
+        !pending.isEmpty || !pool.writes.isEmpty || (halted == nil && raft.hasReady)
     }
 
     /// Drains what the core asks of the shell: Raft's next `Ready` turned into node terms (its
@@ -53,6 +53,7 @@ extension BrakeReplica {
             answerReads()
             maybeCompact()
         }
+        pending.pool = pool.takeWrites()
         let out = pending
         pending = ReplicaReady()
         return out
@@ -71,6 +72,8 @@ extension BrakeReplica {
         let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
+        poolNoteApplied(result)
+        gossip.lastApplied = entry
         inFlight[entry.index] = nil
         checkpointEntryApplied(entry)
         for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {

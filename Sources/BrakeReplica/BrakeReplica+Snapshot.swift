@@ -186,6 +186,7 @@ extension BrakeReplica {
         validated = nil
         registry = restored
         lastStamp = max(lastStamp, restored.lastTime)
+        pool.revalidate(registry: registry, at: nextStamp)
         snapshotsInstalled += 1
         checkpointTreeLost()
         pending.install = SnapshotInstall(

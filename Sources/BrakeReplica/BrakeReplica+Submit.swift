@@ -28,13 +28,29 @@ extension BrakeReplica {
         switch registry.admit(envelope, at: nextStamp, memo: memo) {
         case .success(let a): admission = a
         case .failure(let error):
+            // The pool may hold what makes it valid: a lone co-signature of a motion whose
+            // proposer's signature this node pools but has not seen committed.
+            var pooled = false
+            if error.code.dependsOnState, case .added = offerToPool(envelope, memo: memo) { pooled = true }
             // A follower may lag the leader: a refusal that more applied entries could change is
             // the leader's to give (the motion being co-signed may have just committed there).
             guard error.code.dependsOnState, raft.role != .leader, let leader = raft.leader, leader != nodeID else {
-                answerSubmit(origin, .refused(.registry(error)))
+                if pooled {
+                    // Valid as merged: held and gossiped, and a leader proposes it from its pool.
+                    proposeFromPool()
+                    answerSubmit(origin, .pending(id: motionID(payload: envelope.payload), index: 0))
+                } else {
+                    answerSubmit(origin, .refused(.registry(error)))
+                }
                 return
             }
             admission = nil
+        }
+        // An admitted declaration enters the pool first: gossip carries it to the leader by any
+        // path, even when the forward below cannot reach it (Specs/gossip.md).
+        if let admission, case .refused(let error) = offerToPool(envelope, memo: memo, admitted: admission), case .node = error {
+            answerSubmit(origin, .refused(error))
+            return
         }
         if raft.role == .leader, let admission {
             propose(envelope, admission: admission, origin: origin, timeoutMillis: timeoutMillis, memo: memo)
@@ -45,7 +61,8 @@ extension BrakeReplica {
                 from: nodeID, to: leader,
                 body: .submit(requestID: requestID, envelope: envelope.jsonBytes(), timeoutMillis: UInt64(max(timeoutMillis, 0)))))
         } else {
-            answerSubmit(origin, .refused(.node(NodeError(.notLeader, "this node is not the leader and knows no leader yet; retry shortly"))))
+            let held = admission != nil ? "; it holds the declaration in its pending pool and gossips it to the others" : ""
+            answerSubmit(origin, .refused(.node(NodeError(.notLeader, "this node is not the leader and knows no leader yet\(held); retry shortly"))))
         }
     }
 
@@ -71,6 +88,10 @@ extension BrakeReplica {
         }
         switch registry.admit(envelope, at: nextStamp) {
         case .success(let admission):
+            if case .refused(let error) = offerToPool(envelope, admitted: admission), case .node = error {
+                answerSubmit(origin, .refused(error))
+                return
+            }
             // A follower's request waits at most a minute on the leader, whatever it asked for.
             propose(envelope, admission: admission, origin: origin, timeoutMillis: Int(min(timeoutMillis, 60_000)))
         case .failure(let error):
@@ -88,6 +109,11 @@ extension BrakeReplica {
             answerSubmit(origin, .refused(.registry(BrakeError(
                 code: .noNewSignature,
                 message: "the signatures of \(admission.newSigners.sorted().joined(separator: ", ")) are already being committed"))))
+            return
+        }
+        if censors(admission) {
+            // The test switch: a censoring leader keeps the declaration in its pool and never proposes it.
+            answerSubmit(origin, .pending(id: admission.id, index: 0))
             return
         }
         let waiting = raft.lastIndex - raft.commitIndex

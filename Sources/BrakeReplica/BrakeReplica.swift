@@ -74,6 +74,13 @@ public struct BrakeReplica: Sendable {
 
     /// Checkpoints: the node's own tree, what it cosigned, what is final, evidence (`BrakeReplica+Checkpoints`).
     var checkpoints: CheckpointBook
+    /// Valid declarations not yet committed (`BrakeReplica+Pool`).
+    public internal(set) var pool: DeclarationPool
+    /// Gossip's state: its random source, round timer, digest cursor and what peers told
+    /// (`BrakeReplica+Gossip`).
+    var gossip: GossipState
+    /// Censorship alarms and the leader this node suspects (`BrakeReplica+Censorship`).
+    var censorship = CensorshipState()
 
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
@@ -121,13 +128,16 @@ public struct BrakeReplica: Sendable {
         public var registry: Registry
         /// The checkpoint state as stored: the node's tree, what it cosigned, what is final.
         public var checkpoints = StoredCheckpoints()
+        /// The pending pool as stored: each entry's merged envelope.
+        public var pool: [Envelope]
 
         /// Creates the stored state.
-        public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry) {
+        public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry, pool: [Envelope] = []) {
             self.hardState = hardState
             self.snapshot = snapshot
             self.entries = entries
             self.registry = registry
+            self.pool = pool
         }
     }
 
@@ -162,6 +172,8 @@ public struct BrakeReplica: Sendable {
         self.registry = stored.registry
         self.lastStamp = stored.entries.reduce(stored.registry.lastTime) { max($0, LogRecord.stamp(of: $1.data) ?? $0) }
         self.now = now
+        var random = random
+        self.gossip = GossipState(seed: UInt64(random.next(upperBound: Int.max)))
         var raftConfig = config.raft
         raftConfig.id = nodeID
         raftConfig.voters = charter.nodes.map(\.id).sorted()
@@ -175,6 +187,8 @@ public struct BrakeReplica: Sendable {
         self.checkpoints = CheckpointBook(
             charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
             appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
+        self.pool = DeclarationPool(limits: config.poolLimits)
+        restorePool(stored.pool)
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
         if raftConfig.voters == [nodeID] {
             for _ in 0..<(2 * config.electionTicks) where raft.role != .leader { raft.tick() }
@@ -188,6 +202,9 @@ public struct BrakeReplica: Sendable {
         advance(to: time)
         guard halted == nil else { return }
         raft.tick()
+        poolTick()
+        gossipTick()
+        checkCensorship()
         probeLeader()
         expireWaiters()
         resendStalledChunks()
@@ -208,7 +225,7 @@ public struct BrakeReplica: Sendable {
         switch message.body {
         case .raft(let raftMessage):
             guard raftMessage.from == sender, raftMessage.to == nodeID,
-                  admitsByClock(raftMessage, from: sender) else { return }
+                  admitsByClock(raftMessage, from: sender), admitsBySuspicion(raftMessage, from: sender) else { return }
             for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
                 verifiedAhead[index] = memo
             }
@@ -232,6 +249,12 @@ public struct BrakeReplica: Sendable {
             receiveCheckpoint(note, proposal: true, from: sender)
         case .checkpointCosignatures(let note):
             receiveCheckpoint(note, proposal: false, from: sender)
+        case .gossipDigest(let digest):
+            receiveDigest(digest, from: sender)
+        case .gossipPull(let ids):
+            receivePull(ids, from: sender)
+        case .gossipDeclarations(let envelopes):
+            receiveDeclarations(envelopes, from: sender)
         }
     }
 

@@ -34,6 +34,8 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A log index or tree size the node's history cannot answer for: beyond its tree, or an entry
         /// that is not a leaf of it.
         public static let outOfRange = Code(rawValue: "out_of_range")
+        /// The pending pool holds as many declarations or bytes as it may; retry once some commit.
+        public static let poolFull = Code(rawValue: "pool_full")
         /// The node is shutting down.
         public static let unavailable = Code(rawValue: "unavailable")
     }

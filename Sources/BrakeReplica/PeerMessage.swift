@@ -60,6 +60,14 @@ public struct PeerMessage: Sendable, Hashable {
         /// Cosignatures of a checkpoint, as a signed note: a node's answer to a proposal, or the
         /// leader's final note with a majority's cosignatures.
         case checkpointCosignatures(note: String)
+        /// Gossip: what the sender's pending pool holds and where its applied log ends
+        /// (Specs/gossip.md).
+        case gossipDigest(GossipDigest)
+        /// Gossip: the declarations (by id) the sender lacks, in whole or some party's signature.
+        case gossipPull(ids: [String])
+        /// Gossip: pooled declarations (DSSE envelopes as JSON bytes) answering a pull. The
+        /// receiver verifies and admits each before it enters its pool.
+        case gossipDeclarations(envelopes: [[UInt8]])
     }
 }
 

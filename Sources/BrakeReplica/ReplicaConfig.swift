@@ -30,6 +30,12 @@ public struct ReplicaConfig: Sendable {
     public var checkpointTesting = CheckpointTesting()
     /// Deliberately wrong Raft rules, for tests of the simulation's checkers only.
     public var raftTesting = TestingSwitches()
+    /// Deliberately wrong node behaviour (a censoring leader), for simulation tests only.
+    public var testing = ReplicaTestingSwitches()
+    /// How much the pending pool may hold (Specs/gossip.md).
+    public var poolLimits = DeclarationPool.Limits()
+    /// How often and how much nodes gossip (Specs/gossip.md).
+    public var gossip = GossipLimits()
 
     /// Creates the default configuration.
     public init() {}

@@ -29,6 +29,11 @@ public struct ReplicaReady: Sendable {
     public var answers: [ReplicaAnswer]
     /// Role, leader or term changed; for logs and metrics.
     public var softState: SoftState?
+    /// Changes to the stored pending pool (with step 3: like the applied rows, they need no fsync
+    /// of their own; a pool entry lost in a machine crash comes back by gossip or resubmission).
+    public var pool: [PoolWrite] = []
+    /// Censorship alarms raised by this batch's inputs, for the shell to log (Specs/gossip.md).
+    public var alarms: [BrakeReplica.CensorshipAlarm] = []
 
     /// Creates an empty batch.
     public init() {
@@ -41,7 +46,8 @@ public struct ReplicaReady: Sendable {
     /// Whether the batch asks for anything.
     public var isEmpty: Bool {
         hardState == nil && entries.isEmpty && install == nil && messages.isEmpty && applied.isEmpty
-            && compaction == nil && answers.isEmpty && softState == nil && checkpoints.isEmpty
+            && compaction == nil && answers.isEmpty && softState == nil && pool.isEmpty && alarms.isEmpty
+            && checkpoints.isEmpty
     }
 
     /// Whether step 1 has anything to make durable.

@@ -51,7 +51,9 @@ public struct SimFederation: Sendable {
             amend: PolicyRule(clauses: [PolicyClause(atLeast: 3)]),
             motionLifetimeSeconds: 3_600,
             attestationIntervalSeconds: 86_400,
-            pauseSunsetSeconds: nil
+            pauseSunsetSeconds: nil,
+            // 20 s = 200 ticks: a censorship scenario (Specs/gossip.md) runs in a few hundred steps.
+            maxPendingSeconds: 20
         )
         try draft.validate()
         var envelope = draft.unsignedEnvelope()

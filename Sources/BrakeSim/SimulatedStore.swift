@@ -24,6 +24,8 @@ struct SimulatedStore {
     private(set) var appliedIndex: UInt64 = 0
     /// The Merkle tree, the checkpoints and the evidence.
     var checkpoints = SimulatedCheckpointStore()
+    /// The pending pool's rows: each entry's merged envelope (JSON) by declaration id.
+    private(set) var pool: [String: [UInt8]] = [:]
 
     var snapshotIndex: UInt64 { snapshot?.metadata.index ?? 0 }
     var snapshotTerm: UInt64 { snapshot?.metadata.term ?? 0 }
@@ -99,6 +101,16 @@ struct SimulatedStore {
         }
         appliedIndex = applied.entry.index
         checkpoints.applied(applied.entry)
+    }
+
+    /// Step 3 too: the pool's changes.
+    mutating func writePool(_ writes: [PoolWrite]) {
+        for write in writes { pool[write.id] = write.envelope }
+    }
+
+    /// The stored pool entries, in id order, as the node's shell decodes them at start.
+    var pooledEnvelopes: [Envelope] {
+        pool.keys.sorted().compactMap { pool[$0].flatMap { try? Envelope(json: $0) } }
     }
 
     /// Step 4: folds the entries through the snapshot's index into the snapshot the node took.

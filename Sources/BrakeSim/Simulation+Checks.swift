@@ -21,6 +21,8 @@ extension Simulation {
                 return
             }
         }
+        if checksEnabled { checkPendingVerdicts() }
+        guard violation == nil else { return }
         checkLiveness()
     }
 
@@ -30,8 +32,10 @@ extension Simulation {
         guard let quietSince, convergedAt == nil else { return }
         let leaders = nodes.filter { $0.raft?.role == .leader }
         let commit = history.committedIndex
+        // Gossip and the leader's proposals from its pool: every valid declaration that reached
+        // any node was committed (or expired), so every pool drains.
         let converged = clients.probeAcknowledged && !leaders.isEmpty
-            && nodes.allSatisfy { $0.isUp && $0.applied == commit }
+            && nodes.allSatisfy { $0.isUp && $0.applied == commit && ($0.replica?.pool.count ?? 0) == 0 }
         if converged {
             convergedAt = stepCount
             for node in nodes {
@@ -45,7 +49,7 @@ extension Simulation {
         }
         guard stepCount - quietSince > livenessBound else { return }
         let leaderText = leaders.map { "\($0.id) (term \($0.raft?.term ?? 0))" }.joined(separator: ", ")
-        let applied = nodes.map { "\($0.id)=\($0.applied)" }.joined(separator: " ")
+        let applied = nodes.map { "\($0.id)=\($0.applied) pool \($0.replica?.pool.count ?? 0)" }.joined(separator: " ")
         fail(.liveness, "\(livenessBound) ticks after the faults stopped: leaders [\(leaderText)], probe acknowledged \(clients.probeAcknowledged), committed \(commit), applied \(applied)")
     }
 }

@@ -98,11 +98,14 @@ extension Simulation {
             fail(.persistence, "\(nodes[i].id) cannot read its own stored registry: \(error)")
             return
         }
+        var config = replicaConfig
+        if let censor, censor.node == i { config.testing.censoredParty = censor.party }
+        config.checkpointTesting.forkAtNextLeaf = forkedCheckpoints.contains(nodes[i].id)
         do {
-            var stored = BrakeReplica.Stored(hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry)
+            var stored = BrakeReplica.Stored(
+                hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
+                pool: store.pooledEnvelopes)
             stored.checkpoints = store.checkpoints.stored
-            var config = replicaConfig
-            config.checkpointTesting.forkAtNextLeaf = forkedCheckpoints.contains(nodes[i].id)
             nodes[i].replica = try BrakeReplica(
                 charter: federation.charter, nodeID: nodes[i].id, config: config,
                 stored: stored, now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts),

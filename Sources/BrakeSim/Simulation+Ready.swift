@@ -59,6 +59,7 @@ extension Simulation {
             if violation != nil { return }
             nodes[i].store.write(applied)
         }
+        nodes[i].store.writePool(ready.pool)
         // 4. Compaction.
         if let snapshot = ready.compaction {
             nodes[i].store.compact(snapshot)

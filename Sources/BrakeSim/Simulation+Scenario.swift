@@ -40,6 +40,11 @@ extension Simulation {
         nodeIndex[node].map { nodes[$0].applied } ?? 0
     }
 
+    /// The registry `node` last applied (kept while it is crashed).
+    public func registry(of node: NodeID) -> Registry? {
+        nodeIndex[node].map { nodes[$0].registry }
+    }
+
     /// The highest index committed in the run (as the observer saw it).
     public var committedIndex: UInt64 { history.committedIndex }
 

@@ -26,6 +26,12 @@ public struct Simulation {
     public let faults: SimulationFaults
     /// Deliberately wrong Raft rules, turned on for every node (tests of the checker only).
     public let testing: TestingSwitches
+    /// A node that, while it leads, never proposes declarations of one party (the censoring
+    /// leader of Specs/gossip.md), by node index, with the party it censors.
+    public let censor: (node: Int, party: String)?
+    /// Each signature of a pooled declaration the pending-verdict check verified with plain
+    /// Ed25519: the party whose key made it, or nil when none did (by signature and payload).
+    var auditedSignatures: [[UInt8]: String?] = [:]
     /// Ticks after the faults stop within which a leader must commit a probe submission and all
     /// nodes must converge.
     public let livenessBound: Int
@@ -81,7 +87,7 @@ public struct Simulation {
     public init(
         seed: UInt64, nodes: Int, steps: Int, faults: SimulationFaults = .standard,
         testing: TestingSwitches = TestingSwitches(), livenessBound: Int = 200, maxBatchEntries: Int? = nil,
-        clientRate: Double = 0.1
+        clientRate: Double = 0.1, censor: (node: Int, party: String)? = nil
     ) {
         let count = min(max(nodes, 1), 9)
         guard let federation = SimFederation.cached[count] else {
@@ -92,6 +98,7 @@ public struct Simulation {
         self.steps = max(steps, 1)
         self.faults = faults
         self.testing = testing
+        self.censor = censor
         self.livenessBound = max(livenessBound, 1)
         self.clientRate = clientRate
         self.federation = federation

@@ -9,7 +9,8 @@ import Synchronization
 /// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows), `events`
 /// (each applied entry's registry events, kept across compaction), and the permanent history:
 /// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
-/// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`), and
+/// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`),
+/// `pool` (the pending pool: declarations not yet committed, `BrakeStore+Pool.swift`), and
 /// `checkpoints` and `evidence` (`BrakeStore+Checkpoints.swift`).
 /// The byte layouts are documented on `StoreCodec`.
 ///
@@ -32,6 +33,7 @@ public final class BrakeStore: @unchecked Sendable {
         let history: LMDBDatabase
         let leaves: LMDBDatabase
         let merkle: LMDBDatabase
+        let pool: LMDBDatabase
         let checkpoints: LMDBDatabase
         let evidence: LMDBDatabase
     }
@@ -83,6 +85,7 @@ public final class BrakeStore: @unchecked Sendable {
             history: try environment.openDatabase(named: "history"),
             leaves: try environment.openDatabase(named: "leaves"),
             merkle: try environment.openDatabase(named: "merkle"),
+            pool: try environment.openDatabase(named: "pool"),
             checkpoints: try environment.openDatabase(named: "checkpoints"),
             evidence: try environment.openDatabase(named: "evidence"))
         self.maxKeySize = try environment.maxKeySize()

@@ -81,3 +81,25 @@ for nodes in [3, 5] {
 }
 let cycle = readyCycle(count: 1_000)
 print(String(format: "  node core cycle, 1 node, submit→admit→propose→persist→apply→answer: %8.0f ns", cycle))
+
+/// What opening a node's registry costs at restart: `Registry(charter:rows:)` over the rows of a
+/// registry of `count` passed triggers (each a motion row and a pause row, as the harness's bench
+/// workload makes), in milliseconds, and per record.
+func registryRestore(count: Int) -> (millis: Double, perRecordMicros: Double, rows: Int) {
+    guard let federation = SimFederation.make(cachedNodes: 1) else { return (0, 0, 0) }
+    var registry = Registry(charter: federation.charter)
+    for (n, envelope) in declarations(count, federation: federation, salt: 7).enumerated() {
+        _ = registry.apply(index: UInt64(n + 1), data: LogRecord(time: 1_795_910_400_000 + Millis(n), envelope: envelope).encoded())
+    }
+    let rows = registry.rows
+    let clock = ContinuousClock()
+    var restored: Registry?
+    let elapsed = clock.measure { restored = try? Registry(charter: federation.charter, rows: rows) }
+    guard restored == registry else { return (0, 0, rows.count) }
+    return (seconds(elapsed) * 1e3, seconds(elapsed) * 1e6 / Double(rows.count), rows.count)
+}
+
+for count in [1_000, 10_000] {
+    let restore = registryRestore(count: count)
+    print(String(format: "  registry restore, %d passed triggers (%d rows): %8.1f ms, %.1f µs per row", count, restore.rows, restore.millis, restore.perRecordMicros))
+}

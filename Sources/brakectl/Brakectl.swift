@@ -13,7 +13,8 @@ struct Brakectl: AsyncParsableCommand {
             """,
         subcommands: [
             Keygen.self, NodeCommand.self, CharterCommand.self, Propose.self, Sign.self, Attest.self,
-            Status.self, Check.self, Motions.self, Pauses.self, Watch.self, Log.self, ProofCommand.self, CheckpointCommand.self, Evidence.self,
+            Status.self, Check.self, Motions.self, Pauses.self, ComplianceCommand.self, Watch.self, Log.self, ProofCommand.self,
+            CheckpointCommand.self, Evidence.self,
         ]
     )
 }

@@ -53,6 +53,10 @@ struct CharterCommand: AsyncParsableCommand {
             name: .customLong("max-clock-skew"),
             help: "How far an entry's time may run ahead of a follower's clock, and a motion's created ahead of its entry (1s to 1h, e.g. 5m).")
         var maxClockSkew = "5m"
+        @Option(
+            name: .customLong("max-pending"),
+            help: "Optional: how long a valid declaration may wait uncommitted under a heartbeating leader before nodes raise a censorship alarm (1s to 1d; default 2m, Specs/gossip.md).")
+        var maxPending: String?
         @Option(name: .long, help: "Where to write the envelope.")
         var out: String
 
@@ -68,7 +72,7 @@ struct CharterCommand: AsyncParsableCommand {
                 let payload = try CharterDraft(
                     federation: federation, parties: party, nodeFiles: nodeFile, trigger: trigger, lift: lift, amend: amend,
                     motionLifetime: motionLifetime, attestationInterval: attestationInterval, sunset: sunset,
-                    maxClockSkew: maxClockSkew
+                    maxClockSkew: maxClockSkew, maxPending: maxPending
                 ).payload()
                 let charter: Charter
                 do throws(BrakeError) { charter = try Charter.parse(payload: payload) } catch {

@@ -16,6 +16,8 @@ struct CharterDraft {
     var sunset: String?
     /// Always written, so the charter says which skew it allows (`Specs/time.md`).
     var maxClockSkew: String
+    /// Written only when given: a charter without it means the default bound (`Specs/gossip.md`).
+    var maxPending: String? = nil
 
     /// The charter payload JSON; `Charter.parse` validates it.
     func payload() throws(CLIError) -> [UInt8] {
@@ -42,7 +44,7 @@ struct CharterDraft {
                 "tlsPin": node.tlsPin, "checkpointKey": node.checkpointKey.base64,
             ])
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "federation": federation,
             "parties": partyObjects,
             "nodes": nodeObjects,
@@ -52,6 +54,7 @@ struct CharterDraft {
             "pauseSunsetSeconds": try sunset.map(seconds) ?? NSNull(),
             "maxClockSkewSeconds": try seconds(maxClockSkew),
         ]
+        if let maxPending { object["maxPendingSeconds"] = try seconds(maxPending) }
         do {
             return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
         } catch {

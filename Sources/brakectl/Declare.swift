@@ -111,9 +111,10 @@ struct Sign: AsyncParsableCommand {
     }
 }
 
-/// `brakectl attest PAUSE-ID`: a compliance attestation while a pause holds.
-struct Attest: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Attest your party's compliance with a pause for a period.")
+/// `brakectl attest [record] PAUSE-ID`: a compliance attestation while a pause holds.
+struct AttestPeriod: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Attest your party's compliance with a pause for a period (the default).")
 
     @Argument(help: "The pause id.")
     var pauseID: String

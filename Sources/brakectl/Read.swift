@@ -58,7 +58,14 @@ struct Check: AsyncParsableCommand {
             switch verdict {
             case "paused":
                 let pauses = answer["pauses"] as? [[String: Any]] ?? []
-                print("paused: \(scope) is covered by " + pauses.map { "\($0["scope"] ?? "?") (pause \($0["id"] ?? "?"))" }.joined(separator: ", "))
+                let pending = answer["pendingPauses"] as? [[String: Any]] ?? []
+                let covering = pauses.map { "\($0["scope"] ?? "?") (pause \($0["id"] ?? "?"))" }
+                    + pending.map { trigger in
+                        let signers = (trigger["signers"] as? [String] ?? []).joined(separator: ", ")
+                        return "\(trigger["scope"] ?? "?") (trigger \(trigger["id"] ?? "?") signed by \(signers), pending commit)"
+                    }
+                let label = answer["pending"] as? Bool == true ? "paused (pending commit)" : "paused"
+                print("\(label): \(scope) is covered by " + covering.joined(separator: ", "))
             case "clear":
                 print("clear: no pause covers \(scope)")
             default:

@@ -41,6 +41,11 @@ struct Braked: AsyncParsableCommand {
         help: "With --dev: take a snapshot and compact the log every N applied entries (default 10000; a config file sets snapshotInterval).")
     var snapshotInterval: UInt64?
 
+    @Option(
+        name: .customLong("public-listen"),
+        help: "Also serve the public read-only listener (plain HTTP, behind your reverse proxy) on HOST:PORT: the transparency page and the read routes, never a write. Overrides a config file's publicListen.")
+    var publicListen: String?
+
     /// The checks of the node's own flags. They run in `run`, not `validate`: ArgumentParser validates a
     /// parent command before its subcommands, and `backup` and `restore` take the data directory without
     /// `--dev` or `--config`.
@@ -74,7 +79,7 @@ struct Braked: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let logger = Logger(label: "braked")
 
-        let nodeConfiguration: NodeConfiguration
+        var nodeConfiguration: NodeConfiguration
         do {
             if let config {
                 nodeConfiguration = try NodeConfiguration.load(path: config)
@@ -85,6 +90,10 @@ struct Braked: AsyncParsableCommand {
                 if let snapshotInterval { configuration.snapshotInterval = snapshotInterval }
                 nodeConfiguration = configuration
                 Self.printDevBanner(layout)
+            }
+            if let publicListen {
+                nodeConfiguration.publicListen = publicListen
+                try nodeConfiguration.validate()
             }
             // Before the store opens or anything is written: the data directory is ours and only ours.
             try DataDirectory.prepare(nodeConfiguration.dataDirectory)

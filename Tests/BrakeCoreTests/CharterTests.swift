@@ -57,6 +57,8 @@ struct CharterTests {
         ("zero lifetime", "motionLifetimeSeconds"),
         ("zero clock skew", "maxClockSkewSeconds"),
         ("clock skew above an hour", "maxClockSkewSeconds"),
+        ("zero pending bound", "maxPendingSeconds"),
+        ("pending bound above a day", "maxPendingSeconds"),
     ])
     func validationNamesTheProblem(problem: String, expected: String) {
         var c = dev.charter
@@ -74,6 +76,8 @@ struct CharterTests {
         case "zero lifetime": c.motionLifetimeSeconds = 0
         case "zero clock skew": c.maxClockSkewSeconds = 0
         case "clock skew above an hour": c.maxClockSkewSeconds = 3_601
+        case "zero pending bound": c.maxPendingSeconds = 0
+        case "pending bound above a day": c.maxPendingSeconds = 86_401
         default: Issue.record("unknown case")
         }
         let error = brakeError { () throws(BrakeError) in try c.validate() }
@@ -87,6 +91,20 @@ struct CharterTests {
     /// `maxClockSkewSeconds` is the one optional field: a charter without it (every charter signed
     /// before it existed, the worked example included) keeps its bytes and allows the default; one
     /// with it writes it in canonical position and round-trips.
+    /// `maxPendingSeconds` is optional too (Specs/gossip.md): absent, the charter keeps its bytes
+    /// and the default bound holds; present, it round-trips.
+    @Test func pendingBoundIsOptionalAndRoundTrips() throws {
+        #expect(dev.charter.maxPendingSeconds == nil)
+        #expect(dev.charter.pendingSeconds == Charter.defaultPendingSeconds)
+        #expect(!String(decoding: dev.charter.payloadBytes(), as: UTF8.self).contains("maxPendingSeconds"))
+        var c = dev.charter
+        c.maxPendingSeconds = 45
+        let parsed = try Charter.parse(payload: c.payloadBytes())
+        #expect(parsed == c)
+        #expect(parsed.pendingSeconds == 45)
+        #expect(parsed.id != dev.charter.id)
+    }
+
     @Test func clockSkewIsOptionalAndRoundTrips() throws {
         #expect(dev.charter.maxClockSkewSeconds == nil)
         #expect(dev.charter.clockSkewSeconds == Charter.defaultClockSkewSeconds)

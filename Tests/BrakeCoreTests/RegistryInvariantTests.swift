@@ -41,6 +41,25 @@ func expectEventsMatchState(_ result: ApplyResult, in registry: Registry, source
                 $0.index == i && $0.attestation.pause == pause && $0.attestation.party == party && $0.attestation.period == period
             }
             key = nil
+        case .attestationOverdue(let pause, let party, let due, _):
+            // The deadline it names follows from the lab's attestations recorded before this entry
+            // (a late one in this entry comes after it), it is reached, and it fell while the pause held.
+            let last = registry.attestations.last { $0.attestation.pause == pause && $0.attestation.party == party && $0.index < i }
+            let p = registry.pause(id: pause)
+            stored = p.map {
+                AttestationSchedule.nextDue(since: $0.since, intervalMillis: registry.charter.attestationIntervalSeconds * 1000, lastAttested: last?.time) == due
+                    && AttestationSchedule.counts(due, during: $0)
+            } == true && due <= registry.lastTime && registry.charter.party(id: party)?.partyClass == .lab
+            key = nil
+        case .attestationCountersigned(let attestation, let pause, let party, let reviewer, _),
+             .attestationDisputed(let attestation, let pause, let party, let reviewer, _, _):
+            var verdict = ReviewVerdict.countersign, reason: String?
+            if case .attestationDisputed(_, _, _, _, let why, _) = event { verdict = .dispute; reason = why }
+            let review = registry.reviews(of: attestation).first { $0.index == i && $0.review.party == reviewer }
+            let attested = registry.attestation(id: attestation)?.attestation
+            stored = review?.review.verdict == verdict && (reason == nil || review?.review.reason == reason)
+                && attested?.pause == pause && attested?.party == party
+            key = review.map { .review($0.id) }
         }
         #expect(stored, "event \(event) is not reflected in the stored state", sourceLocation: sourceLocation)
         if let key {

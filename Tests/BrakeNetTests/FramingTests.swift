@@ -131,7 +131,7 @@ struct FramingTests {
     func unknownKind() async throws {
         let fixture = try InboundFixture()
         try fixture.hello("b")
-        let message: [UInt8] = [0x0a, 0x01, 0x62, 0x12, 0x01, 0x61, 0xa2, 0x01, 0x00]
+        let message: [UInt8] = [0x0a, 0x01, 0x62, 0x12, 0x01, 0x61, 0xea, 0x01, 0x00]
         fixture.receive([0x08, 0x01, 0x1a, UInt8(message.count)] + message)
         fixture.receive(try WireCodec().encode(heartbeat(from: "b", to: "a")))
         #expect(fixture.channel.isActive)

@@ -86,8 +86,8 @@ struct WireCodecTests {
 
     @Test("a body kind from a newer peer is reported as unknown, so only that message is dropped")
     func unknownKind() throws {
-        // PeerMessage{from: "a", to: "b", field 20 (held for gossip): empty}
-        let message: [UInt8] = [0x0a, 0x01, 0x61, 0x12, 0x01, 0x62, 0xa2, 0x01, 0x00]
+        // PeerMessage{from: "a", to: "b", field 29 (held for more gossip): empty}
+        let message: [UInt8] = [0x0a, 0x01, 0x61, 0x12, 0x01, 0x62, 0xea, 0x01, 0x00]
         let frame: [UInt8] = [0x08, 0x01, 0x1a, UInt8(message.count)] + message
         #expect(codeOf { try codec.decode(frame) } == .unknownKind)
         #expect(WireError(.unknownKind, "").closesConnection == false)

@@ -24,6 +24,10 @@ struct ConfigurationTests {
         (#", "listen": "no-port""#, "listen: no-port"),
         (#", "peers": {"node-2": "127.0.0.1:0"}"#, "peers.node-2: 127.0.0.1:0"),
         (#", "snapshotIntervall": 10"#, "unknown field snapshotIntervall"),
+        (#", "publicListen": "8080""#, "publicListen: 8080"),
+        (#", "publicMaxEventStreams": 64"#, "publicMaxEventStreams: 64"),
+        (#", "publicRequestsPerMinute": 0"#, "publicRequestsPerMinute: 0"),
+        (#", "publicTrustedProxies": ["proxy.example"]"#, "publicTrustedProxies: proxy.example"),
     ])
     func refused(fields: String, expected: String) {
         do {
@@ -42,5 +46,15 @@ struct ConfigurationTests {
         #expect(config.snapshotInterval == 7)
         #expect(config.peerAddresses == ["node-2": "[::1]:7402"])
         #expect(config.dataDirectory.hasPrefix("/"))
+        #expect(config.publicListen == nil, "no public listener unless asked for")
+    }
+
+    @Test("the public listener's fields load")
+    func publicFields() throws {
+        let config = try load(
+            #", "publicListen": "127.0.0.1:8080", "publicRequestsPerMinute": 120, "publicBurst": 20, "publicTrustedProxies": ["10.0.0.5", "::1"]"#)
+        #expect(config.publicListen == "127.0.0.1:8080")
+        #expect(config.publicRequestsPerMinute == 120 && config.publicBurst == 20)
+        #expect(config.publicTrustedProxies == ["10.0.0.5", "::1"])
     }
 }

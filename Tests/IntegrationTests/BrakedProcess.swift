@@ -26,11 +26,13 @@ final class BrakedProcess: @unchecked Sendable {
     }
 
     /// Starts `braked --dev --data-dir DIR` (with `arguments` after) and waits until its API answers.
-    init(dataDirectory: String, arguments: [String] = []) async throws {
+    /// With `dev` false, `arguments` must name the node (e.g. `--config FILE` whose data directory is
+    /// `dataDirectory`, which must exist).
+    init(dataDirectory: String, arguments: [String] = [], dev: Bool = true) async throws {
         self.dataDirectory = dataDirectory
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binDirectory + "/braked")
-        process.arguments = ["--dev", "--data-dir", dataDirectory, "--log-level", "warning"] + arguments
+        process.arguments = (dev ? ["--dev", "--data-dir", dataDirectory] : []) + ["--log-level", "warning"] + arguments
         // Its output goes to a file in the data directory, never to the test runner's pipes: a
         // braked left behind must not keep the runner waiting for end-of-file.
         let log = dataDirectory + "/braked.log"

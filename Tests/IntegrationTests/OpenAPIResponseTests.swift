@@ -45,7 +45,25 @@ struct OpenAPIResponseTests {
             claims: ["no-training-above-threshold"], evidence: ["sha256:" + String(repeating: "b", count: 64)],
             created: Int64(Date().timeIntervalSince1970) * 1000
         )
-        try await expectStatus(200, api.send(.POST, "/v1/declarations", body: attestation.unsignedEnvelope().signed(with: labB).jsonBytes()))
+        let attested = try await api.send(.POST, "/v1/declarations", body: attestation.unsignedEnvelope().signed(with: labB).jsonBytes())
+        let attestationID = try #require(attested.json["id"] as? String, "\(text(attested))")
+
+        // gov-a countersigns it, then disputes it; each refused review has its code and status.
+        func review(_ id: String, _ verdict: ReviewVerdict, _ party: String, _ key: SigningKey, reason: String = "") -> [UInt8] {
+            AttestationReview(
+                federation: charter.federation, attestation: id, party: party, verdict: verdict, reason: reason,
+                created: Int64(Date().timeIntervalSince1970) * 1000
+            ).unsignedEnvelope().signed(with: key).jsonBytes()
+        }
+        let countersigned = try await api.send(.POST, "/v1/declarations", body: review(attestationID, .countersign, "gov-a", govA))
+        #expect(countersigned.json["state"] as? String == "countersigned", "\(text(countersigned))")
+        let disputed = try await api.send(.POST, "/v1/declarations", body: review(attestationID, .dispute, "gov-a", govA, reason: "run R-9"))
+        #expect(disputed.json["state"] as? String == "disputed", "\(text(disputed))")
+        try await expectStatus(409, api.send(.POST, "/v1/declarations", body: review(attestationID, .dispute, "gov-a", govA, reason: "again")))
+        try await expectStatus(422, api.send(.POST, "/v1/declarations", body: review(attestationID, .countersign, "lab-a", labA)))
+        try await expectStatus(404, api.send(.POST, "/v1/declarations", body: review(String(repeating: "cd", count: 32), .countersign, "gov-a", govA)))
+        let attestationView = try await api.send(.GET, "/v1/attestations/{id}", "/v1/attestations/\(attestationID)")
+        try await expectStatus(404, api.send(.GET, "/v1/attestations/{id}", "/v1/attestations/\(String(repeating: "0", count: 64))"))
         let compliance = try await api.send(.GET, "/v1/compliance")
 
         // A lift signed by a lab and a government ends the pause; a second pause stays in force.
@@ -56,6 +74,10 @@ struct OpenAPIResponseTests {
         try await api.send(.GET, "/v1/motions/{id}", "/v1/motions/\(liftID)")
         try await expectStatus(200, api.send(.POST, "/v1/declarations",
             body: try motionEnvelope(charter: charter, kind: "trigger", scope: "eval", proposer: "lab-b", signers: [labB, govA]).jsonBytes()))
+        // The lifted pause's compliance, asked by id; an unknown pause is 404.
+        let liftedCompliance = try await api.send(.GET, "/v1/compliance", "/v1/compliance?pause=\(pauseID)")
+        #expect((liftedCompliance.json["compliance"] as? [[String: Any]])?.count == 2, "\(text(liftedCompliance))")
+        try await expectStatus(404, api.send(.GET, "/v1/compliance", "/v1/compliance?pause=nope"))
 
         // Refused declarations, one per status the node can show on a healthy single node.
         try await expectStatus(400, api.send(.POST, "/v1/declarations", body: Array(#"{"payload": "#.utf8)))
@@ -116,7 +138,8 @@ struct OpenAPIResponseTests {
         }
         #expect(stream.complete, "the event stream did not reach the second pause within 10 s; read: \(stream.text)")
         #expect(stream.status == 200 && stream.contentType == "text/event-stream", "status \(stream.status), \(stream.contentType)")
-        for type in ["motion_opened", "motion_signed", "motion_passed", "pause_in_force", "attestation_recorded", "pause_lifted"] {
+        for type in ["motion_opened", "motion_signed", "motion_passed", "pause_in_force", "attestation_recorded", "pause_lifted",
+                     "attestation_countersigned", "attestation_disputed"] {
             #expect(stream.text.contains("event: \(type)\n"), "no \(type) event in \(stream.text)")
         }
         func streamExchange(_ body: String) -> Exchange {
@@ -141,12 +164,20 @@ struct OpenAPIResponseTests {
         }
         let pauseList = pauses.json["pauses"] as? [[String: Any]] ?? []
         #expect(pauseList.count == 2 && pauseList.first?["liftedBy"] as? String == liftID, "\(text(pauses))")
+        expectTwins(compliance.json, ["asOf"], in: "the compliance report")
         for row in compliance.json["compliance"] as? [[String: Any]] ?? [] {
-            expectTwins(row, ["lastAttested"], in: "compliance row of \(row["party"] ?? "?")")
+            expectTwins(row, ["lastAttested", "nextDue", "overdueSince"], in: "compliance row of \(row["party"] ?? "?")")
+            expectTwins(row["lastAttestation"] as? [String: Any] ?? [:], ["time"], in: "last attestation of \(row["party"] ?? "?")")
+            for dispute in row["disputes"] as? [[String: Any]] ?? [] { expectTwins(dispute, ["time"], in: "a dispute") }
         }
         let rows = compliance.json["compliance"] as? [[String: Any]] ?? []
-        #expect(rows.contains { $0["party"] as? String == "lab-b" && $0["lastAttested"] != nil }, "\(text(compliance))")
-        #expect(rows.contains { $0["party"] as? String == "lab-a" && $0["lastAttested"] == nil }, "\(text(compliance))")
+        let labBRow = rows.first { $0["party"] as? String == "lab-b" }
+        #expect(labBRow?["lastAttested"] != nil && labBRow?["disputedBy"] as? [String] == ["gov-a"], "\(text(compliance))")
+        #expect((labBRow?["disputes"] as? [[String: Any]])?.first?["reason"] as? String == "run R-9", "\(text(compliance))")
+        #expect(rows.contains { $0["party"] as? String == "lab-a" && $0["lastAttested"] == nil && $0["nextDue"] != nil }, "\(text(compliance))")
+        let reviewList = attestationView.json["reviews"] as? [[String: Any]] ?? []
+        #expect(reviewList.map { $0["verdict"] as? String } == ["countersign", "dispute"], "\(text(attestationView))")
+        for item in reviewList { expectTwins(item, ["time"], in: "a review") }
         for motion in motions.json["motions"] as? [[String: Any]] ?? [] {
             for signer in motion["signers"] as? [[String: Any]] ?? [] {
                 expectTwins(signer, ["time"], in: "signer \(signer["party"] ?? "?") of \(motion["id"] ?? "?")")

@@ -64,6 +64,10 @@ struct OpenAPIDocumentTests {
         Exchange(method: "GET", path: "/v1/charter", request: "the wrong media type", status: 200, contentType: "text/html", body: "<html></html>"),
         Exchange(method: "GET", path: "/v1/events", request: "an event whose data is not of its type", status: 200, contentType: "text/event-stream",
                  body: "id: 3.0\nevent: pause_in_force\ndata: {\"id\":\"\(String(repeating: "a", count: 64))\",\"index\":3,\"type\":\"motion_opened\"}\n\n"),
+        Exchange(method: "GET", path: "/v1/compliance", request: "an overdue row that does not say since when", status: 200, contentType: "application/json",
+                 body: #"{"asOf":"2026-11-30T10:00:00Z","asOfMillis":1795032000000,"attestationIntervalSeconds":86400,"compliance":[{"attestationCount":0,"countersignedBy":[],"disputedBy":[],"disputes":[],"expected":true,"nextDue":"2026-11-30T10:00:00Z","nextDueMillis":1795032000000,"overdue":true,"party":"lab-a","partyClass":"lab","pauseID":"\#(String(repeating: "a", count: 64))","scope":"training"}]}"#),
+        Exchange(method: "GET", path: "/v1/events", request: "a dispute without its reason", status: 200, contentType: "text/event-stream",
+                 body: "id: 7.0\nevent: attestation_disputed\ndata: {\"attestation\":\"\(String(repeating: "b", count: 64))\",\"index\":7,\"party\":\"lab-a\",\"pause\":\"\(String(repeating: "a", count: 64))\",\"reviewer\":\"gov-a\",\"type\":\"attestation_disputed\"}\n\n"),
         Exchange(method: "GET", path: "/v1/events", request: "an event id without its position", status: 200, contentType: "text/event-stream",
                  body: "id: 3\nevent: motion_opened\ndata: {\"id\":\"\(String(repeating: "a", count: 64))\",\"index\":3,\"type\":\"motion_opened\"}\n\n"),
     ]

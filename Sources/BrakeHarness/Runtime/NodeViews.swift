@@ -32,6 +32,8 @@ public struct NodeStatusView: Codable, Sendable, Hashable {
     public var clockRefusedAppends: Int?
     /// Snapshots this process received from a leader and installed.
     public var snapshotsInstalled: Int?
+    /// Declarations in the node's pending pool (valid, not yet committed).
+    public var poolDeclarations: Int?
 }
 
 /// What the harness reads from `/v1/check`.
@@ -40,6 +42,8 @@ public struct CheckAnswer: Codable, Sendable, Hashable {
     public var verdict: String
     /// Why, for `unknown`.
     public var reason: String?
+    /// Whether a `paused` verdict rests on a self-certifying trigger not yet committed.
+    public var pending: Bool?
 }
 
 /// One committed entry as `/v1/log` shows it.

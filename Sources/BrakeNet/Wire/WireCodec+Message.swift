@@ -61,6 +61,12 @@ extension WireCodec {
             out.body = .checkpointProposal(try wire(checkpointNote: note))
         case .checkpointCosignatures(let note):
             out.body = .checkpointCosignatures(try wire(checkpointNote: note))
+        case .gossipDigest(let digest):
+            out.body = .gossipDigest(wire(digest))
+        case .gossipPull(let ids):
+            out.body = .gossipPull(wire(pull: ids))
+        case .gossipDeclarations(let envelopes):
+            out.body = .gossipDeclarations(wire(declarations: envelopes))
         }
         return out
     }
@@ -94,6 +100,12 @@ extension WireCodec {
             body = .checkpointProposal(note: try checkpointNote(note, "checkpoint_proposal"))
         case .checkpointCosignatures(let note):
             body = .checkpointCosignatures(note: try checkpointNote(note, "checkpoint_cosignatures"))
+        case .gossipDigest(let digest):
+            body = .gossipDigest(try gossipDigest(digest))
+        case .gossipPull(let pull):
+            body = .gossipPull(ids: try gossipPull(pull))
+        case .gossipDeclarations(let declarations):
+            body = .gossipDeclarations(envelopes: try gossipDeclarations(declarations))
         case nil:
             if w.unknownFields.data.isEmpty {
                 throw WireError(.missingField, "message from \(from) has no body")

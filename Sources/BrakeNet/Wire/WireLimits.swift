@@ -15,8 +15,10 @@ public struct WireLimits: Sendable, Hashable {
     public var maxEntries: Int = 65_536
     /// Most voters in a snapshot's metadata.
     public var maxVoters: Int = 1024
-    /// Most signer parties in a receipt.
+    /// Most signer parties in a receipt or a gossip item.
     public var maxSigners: Int = 1024
+    /// Most items in a gossip digest, ids in a pull, envelopes in a gossip message.
+    public var maxGossipItems: Int = 1024
 
     /// The defaults above.
     public init() {}

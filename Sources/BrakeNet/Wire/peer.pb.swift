@@ -181,6 +181,33 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     set {body = .freshnessEcho(newValue)}
   }
 
+  /// Gossip (Specs/gossip.md): what the sender's pending pool holds and its applied head.
+  var gossipDigest: Brake_Peer_V1_GossipDigest {
+    get {
+      if case .gossipDigest(let v)? = body {return v}
+      return Brake_Peer_V1_GossipDigest()
+    }
+    set {body = .gossipDigest(newValue)}
+  }
+
+  /// Gossip: the declarations the sender lacks.
+  var gossipPull: Brake_Peer_V1_GossipPull {
+    get {
+      if case .gossipPull(let v)? = body {return v}
+      return Brake_Peer_V1_GossipPull()
+    }
+    set {body = .gossipPull(newValue)}
+  }
+
+  /// Gossip: pooled declarations answering a pull.
+  var gossipDeclarations: Brake_Peer_V1_GossipDeclarations {
+    get {
+      if case .gossipDeclarations(let v)? = body {return v}
+      return Brake_Peer_V1_GossipDeclarations()
+    }
+    set {body = .gossipDeclarations(newValue)}
+  }
+
   /// The leader proposes a checkpoint (Specs/log.md 7.5).
   var checkpointProposal: Brake_Peer_V1_CheckpointNote {
     get {
@@ -216,6 +243,12 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     case freshnessProbe(Brake_Peer_V1_FreshnessProbe)
     /// The leader's answer to a probe.
     case freshnessEcho(Brake_Peer_V1_FreshnessEcho)
+    /// Gossip (Specs/gossip.md): what the sender's pending pool holds and its applied head.
+    case gossipDigest(Brake_Peer_V1_GossipDigest)
+    /// Gossip: the declarations the sender lacks.
+    case gossipPull(Brake_Peer_V1_GossipPull)
+    /// Gossip: pooled declarations answering a pull.
+    case gossipDeclarations(Brake_Peer_V1_GossipDeclarations)
     /// The leader proposes a checkpoint (Specs/log.md 7.5).
     case checkpointProposal(Brake_Peer_V1_CheckpointNote)
     /// Cosignatures of a checkpoint: a node's answer to a proposal, or the leader's final note.
@@ -1001,6 +1034,98 @@ nonisolated struct Brake_Peer_V1_SnapshotStatus: Sendable {
   init() {}
 }
 
+/// Gossip: a digest of the sender's pending pool and its applied log head. A receiver answers a
+/// digest whose `reply` is false with its own digest (reply = true), and pulls what it lacks.
+nonisolated struct Brake_Peer_V1_GossipDigest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// At most 1024 items: declarations the sender pools, each with the parties it holds signatures of.
+  var items: [Brake_Peer_V1_GossipItem] = []
+
+  /// The last entry the sender applied.
+  var head: Brake_Peer_V1_LogHead {
+    get {_head ?? Brake_Peer_V1_LogHead()}
+    set {_head = newValue}
+  }
+  /// Returns true if `head` has been explicitly set.
+  var hasHead: Bool {self._head != nil}
+  /// Clears the value of `head`. Subsequent reads from it will return its default value.
+  mutating func clearHead() {self._head = nil}
+
+  /// Whether this digest answers another; a reply is not answered.
+  var reply: Bool = false
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _head: Brake_Peer_V1_LogHead? = nil
+}
+
+/// One pooled declaration in a digest.
+nonisolated struct Brake_Peer_V1_GossipItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The declaration id: 64 lowercase hex characters (SHA-256 of its payload).
+  var id: String = String()
+
+  /// The parties whose signatures the sender holds, sorted; at most 1024.
+  var parties: [String] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// The last entry a node applied.
+nonisolated struct Brake_Peer_V1_LogHead: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var index: UInt64 = 0
+
+  var term: UInt64 = 0
+
+  /// Lowercase hex SHA-256 of the entry's data; empty when unknown (a snapshot's last entry).
+  var hash: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// Gossip: declarations the sender lacks, by id; at most 1024.
+nonisolated struct Brake_Peer_V1_GossipPull: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var ids: [String] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+/// Gossip: pooled declarations, each a DSSE envelope as JSON bytes; at most 1024. The receiver
+/// verifies and admits each one before it enters its pool.
+nonisolated struct Brake_Peer_V1_GossipDeclarations: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var envelopes: [Data] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "brake.peer.v1"
@@ -1109,7 +1234,7 @@ nonisolated extension Brake_Peer_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".PeerMessage"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{3}freshness_probe\0\u{3}freshness_echo\0\u{4}\u{e}checkpoint_proposal\0\u{3}checkpoint_cosignatures\0\u{c}\u{14}\u{a}\u{c} \u{8}")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{3}freshness_probe\0\u{3}freshness_echo\0\u{4}\u{4}gossip_digest\0\u{3}gossip_pull\0\u{3}gossip_declarations\0\u{4}\u{8}checkpoint_proposal\0\u{3}checkpoint_cosignatures\0\u{c}\u{17}\u{7}\u{c} \u{8}")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1210,6 +1335,45 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
           self.body = .freshnessEcho(v)
         }
       }()
+      case 20: try {
+        var v: Brake_Peer_V1_GossipDigest?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .gossipDigest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .gossipDigest(v)
+        }
+      }()
+      case 21: try {
+        var v: Brake_Peer_V1_GossipPull?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .gossipPull(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .gossipPull(v)
+        }
+      }()
+      case 22: try {
+        var v: Brake_Peer_V1_GossipDeclarations?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .gossipDeclarations(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .gossipDeclarations(v)
+        }
+      }()
       case 30: try {
         var v: Brake_Peer_V1_CheckpointNote?
         var hadOneofValue = false
@@ -1280,6 +1444,18 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
     case .freshnessEcho?: try {
       guard case .freshnessEcho(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
+    case .gossipDigest?: try {
+      guard case .gossipDigest(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case .gossipPull?: try {
+      guard case .gossipPull(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    }()
+    case .gossipDeclarations?: try {
+      guard case .gossipDeclarations(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
     }()
     case .checkpointProposal?: try {
       guard case .checkpointProposal(let v)? = self.body else { preconditionFailure() }
@@ -2653,4 +2829,183 @@ nonisolated extension Brake_Peer_V1_SnapshotStatus: SwiftProtobuf.Message, Swift
 
 nonisolated extension Brake_Peer_V1_SnapshotStatus.State: SwiftProtobuf._ProtoNameProviding {
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0STATE_UNSPECIFIED\0\u{1}STATE_RECEIVING\0\u{1}STATE_INSTALLED\0\u{1}STATE_FAILED\0")
+}
+
+nonisolated extension Brake_Peer_V1_GossipDigest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".GossipDigest"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0\u{1}head\0\u{1}reply\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._head) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    }
+    try { if let v = self._head {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.reply != false {
+      try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_GossipDigest, rhs: Brake_Peer_V1_GossipDigest) -> Bool {
+    if lhs.items != rhs.items {return false}
+    if lhs._head != rhs._head {return false}
+    if lhs.reply != rhs.reply {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_GossipItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".GossipItem"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}parties\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.parties) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.parties.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.parties, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_GossipItem, rhs: Brake_Peer_V1_GossipItem) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.parties != rhs.parties {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_LogHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".LogHead"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}term\0\u{1}hash\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.term) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.hash) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularUInt64Field(value: self.index, fieldNumber: 1)
+    }
+    if self.term != 0 {
+      try visitor.visitSingularUInt64Field(value: self.term, fieldNumber: 2)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularStringField(value: self.hash, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_LogHead, rhs: Brake_Peer_V1_LogHead) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.term != rhs.term {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_GossipPull: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".GossipPull"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ids\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.ids) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.ids.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.ids, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_GossipPull, rhs: Brake_Peer_V1_GossipPull) -> Bool {
+    if lhs.ids != rhs.ids {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_GossipDeclarations: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".GossipDeclarations"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}envelopes\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.envelopes) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.envelopes.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.envelopes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_GossipDeclarations, rhs: Brake_Peer_V1_GossipDeclarations) -> Bool {
+    if lhs.envelopes != rhs.envelopes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
 }

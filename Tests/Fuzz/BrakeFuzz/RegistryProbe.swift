@@ -4,9 +4,10 @@ import BrakeCore
 /// entry applied to it must keep; shared by the envelope and log-record targets.
 ///
 /// The state: the development federation (fixed seeds), with a pause of `training` in force (entry 1),
-/// an open trigger of `eval` signed by lab-a (entry 2), and an open lift of the pause signed by lab-a
-/// (entry 3), all at `time`. So co-signatures, lifts, attestations and new triggers can all pass, and the
-/// fuzzer starts from inputs that do (`validEnvelopes`).
+/// an open trigger of `eval` signed by lab-a (entry 2), an open lift of the pause signed by lab-a
+/// (entry 3), and lab-b's attestation of the pause (entry 4), all at `time`. So co-signatures, lifts,
+/// attestations, reviews and new triggers can all pass, and the fuzzer starts from inputs that do
+/// (`validEnvelopes`).
 public enum RegistryProbe {
     /// 2026-11-29T10:00:00Z: when the state was made, and the time of the seed entries.
     public static let time: Millis = 1_795_946_400_000
@@ -50,11 +51,18 @@ public enum RegistryProbe {
     static let openTrigger = motion(.trigger, "eval", proposer: "lab-a", nonce: 2)
     static var pauseID: String { motionID(payload: pauseTrigger.payloadBytes()) }
     static let openLift = motion(.lift, "training", proposer: "lab-a", pause: motionID(payload: pauseTrigger.payloadBytes()), nonce: 3)
+    static let recordedAttestation = Attestation(
+        federation: federation.charter.federation, pause: motionID(payload: pauseTrigger.payloadBytes()), party: "lab-b",
+        period: "2026-11-29", claims: ["no-training-above-threshold"], evidence: [], created: time)
 
     /// The state every input is applied to, at index `base.appliedIndex + 1`.
     public static let base: Registry = {
         var registry = Registry(charter: federation.charter)
-        for (n, envelope) in [signed(pauseTrigger, ["lab-a", "lab-b"]), signed(openTrigger, ["lab-a"]), signed(openLift, ["lab-a"])].enumerated() {
+        let entries = [
+            signed(pauseTrigger, ["lab-a", "lab-b"]), signed(openTrigger, ["lab-a"]), signed(openLift, ["lab-a"]),
+            recordedAttestation.unsignedEnvelope().signed(with: key("lab-b")),
+        ]
+        for (n, envelope) in entries.enumerated() {
             let result = registry.apply(index: UInt64(n + 1), data: LogRecord(time: time, envelope: envelope).encoded())
             guard case .accepted = result.outcome else { fatalError("seed entry \(n + 1) was not accepted: \(result.outcome)") }
         }
@@ -73,7 +81,16 @@ public enum RegistryProbe {
             signed(motion(.trigger, "deploy/frontier", proposer: "gov-a", nonce: 4), ["gov-a", "lab-b"]),
             signed(motion(.trigger, "deploy", proposer: "lab-b", nonce: 5), ["lab-b"]),
             attestation.unsignedEnvelope().signed(with: key("lab-a")),
+            review(.countersign, reason: "").unsignedEnvelope().signed(with: key("gov-a")),
+            review(.dispute, reason: "inspection found a run above threshold").unsignedEnvelope().signed(with: key("gov-a")),
         ]
+    }
+
+    /// gov-a's review of the recorded attestation.
+    static func review(_ verdict: ReviewVerdict, reason: String) -> AttestationReview {
+        AttestationReview(
+            federation: federation.charter.federation, attestation: motionID(payload: recordedAttestation.payloadBytes()),
+            party: "gov-a", verdict: verdict, reason: reason, created: time)
     }
 
     /// Envelopes the base state refuses: a repeated signature, a stranger's, no signature, too many.

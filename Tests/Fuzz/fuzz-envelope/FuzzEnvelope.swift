@@ -17,6 +17,8 @@ enum FuzzEnvelope {
             FuzzProperty.require(motion.payloadBytes() == envelope.payload, "a motion parsed from a non-canonical payload")
         case .attestation(let attestation):
             FuzzProperty.require(attestation.payloadBytes() == envelope.payload, "an attestation parsed from a non-canonical payload")
+        case .review(let review):
+            FuzzProperty.require(review.payloadBytes() == envelope.payload, "a review parsed from a non-canonical payload")
         case nil:
             break
         }

@@ -1,0 +1,129 @@
+import BrakeCore
+import Foundation
+import Testing
+
+/// The transparency page in a real headless browser (Debian's chromium) against a real braked: the
+/// page verifies, with WebCrypto in the browser, the checkpoint's cosignatures against the charter's
+/// keys and each pause's inclusion proof against the checkpoint, and marks what fails.
+///
+/// Tests/Tools/page_check.py drives chromium over the DevTools protocol and, for the tampered runs,
+/// puts a proxy between the browser and the node that flips one bit of every inclusion proof, or of
+/// the checkpoint's cosignature. It also runs the page's verifier on the published vectors, and
+/// submits a motion while the page is open, to see it arrive by the event stream.
+///
+/// A node that serves no signed note with its checkpoint (before the node cosigns checkpoints) gets
+/// one from the script's proxy: the node's own checkpoint cosigned with the node's own checkpoint key
+/// by Python's `cryptography`, an implementation independent of the node and of the page.
+@Suite("Public page in a browser", .serialized)
+struct PublicPageTests {
+    @Test("the pause in force shows as verified; a tampered proof shows as not verified")
+    func verifiesInTheBrowser() async throws {
+        let listener = try await PublicListener.start()
+        defer { _ = listener.node.terminate() }
+        let node = listener.node
+        let pause = try makePause(on: node, scope: "training")
+        // The pause's trigger entry must be in the checkpoint the page verifies against.
+        let pauses = try await node.get("/v1/pauses").json["pauses"] as? [[String: Any]]
+        let triggeredAt = try #require(pauses?.first?["triggeredAt"] as? Int, "\(pauses ?? [])")
+        try await waitFor("a checkpoint that holds entry \(triggeredAt)", within: .seconds(30)) {
+            try await node.get("/v1/proof/inclusion?index=\(triggeredAt)&size=\(try await checkpointSize(node))").status == 200
+        }
+
+        // A motion submitted while the page is open must show up from the event stream, with no reload.
+        let charter = try node.charter()
+        let watched = try motionEnvelope(charter: charter, kind: "trigger", scope: "eval/watched", proposer: "gov-a", signers: [node.key("gov-a")])
+        let envelopePath = node.dataDirectory + "/watched.dsse.json"
+        _ = FileManager.default.createFile(atPath: envelopePath, contents: Data(watched.jsonBytes()))
+
+        let honest = try pageReport(listener, submit: envelopePath, vectors: true)
+        #expect(honest.errors.isEmpty, "the page threw: \(honest.errors)")
+        // The page's verifier, run in the browser on the published inclusion vectors and on the
+        // cosignature example of Specs/log.md 7.4.
+        #expect(honest.vectors.count > 50, "only \(honest.vectors.count) inclusion vectors ran")
+        for vector in honest.vectors {
+            #expect(vector.failed == vector.wantErr, "\(vector.file): the page's verifier \(vector.failed ? "refused" : "accepted") it")
+        }
+        #expect(honest.cosignatureVector, "the page does not verify Specs/log.md 7.4's cosignature: \(honest.raw)")
+        #expect(honest.motions.contains(sha256Hex(watched.payload)), "the page did not show the motion submitted while it was open: \(honest.raw)")
+        #expect(honest.checkpointVerified, "the checkpoint: \(honest.raw)")
+        // Compliance per party, as the node reports it.
+        let rows = try await node.get("/v1/compliance").json["compliance"] as? [[String: Any]] ?? []
+        let parties = rows.compactMap { $0["party"] as? String }
+        #expect(!parties.isEmpty && honest.compliance == parties, "the page shows compliance of \(honest.compliance), the node of \(parties)")
+        let shown = try #require(honest.pauses.first { $0.id == pause }, "the page does not show pause \(pause): \(honest.raw)")
+        #expect(shown.inForce && shown.verified, "the pause in force: \(shown)")
+
+        let tampered = try pageReport(listener, tamper: "--tamper-proof")
+        let forged = try #require(tampered.pauses.first { $0.id == pause }, "the page does not show pause \(pause): \(tampered.raw)")
+        #expect(forged.inForce && !forged.verified, "a tampered proof passed: \(forged)")
+        #expect(forged.why.contains("does not lead to the checkpoint's root"), "\(forged.why)")
+        // Only the proof was touched: the checkpoint still verifies.
+        #expect(tampered.checkpointVerified, "the checkpoint: \(tampered.raw)")
+
+        // One bit of the checkpoint's cosignature flipped: neither the checkpoint nor the pause verifies.
+        let forgedNote = try pageReport(listener, tamper: "--tamper-note")
+        #expect(!forgedNote.checkpointVerified, "a forged cosignature passed: \(forgedNote.raw)")
+        let unproven = try #require(forgedNote.pauses.first { $0.id == pause }, "\(forgedNote.raw)")
+        #expect(!unproven.verified && unproven.why.contains("the checkpoint is not verified"), "\(unproven)")
+    }
+
+    func checkpointSize(_ node: BrakedProcess) async throws -> Int {
+        try #require(try await node.get("/v1/checkpoint").json["size"] as? Int)
+    }
+
+    struct Report {
+        struct Pause: CustomStringConvertible {
+            var id: String
+            var inForce: Bool
+            var verified: Bool
+            var why: String
+            var description: String { "pause \(id) inForce \(inForce) verified \(verified): \(why)" }
+        }
+        var raw: String
+        var checkpointVerified: Bool
+        var pauses: [Pause]
+        var motions: [String]
+        var compliance: [String]
+        var errors: [String]
+        var vectors: [(file: String, wantErr: Bool, failed: Bool)]
+        var cosignatureVector: Bool
+    }
+
+    /// Runs the page in chromium through page_check.py and reads what it marked.
+    func pageReport(_ listener: PublicListener, tamper: String? = nil, submit: String? = nil, vectors: Bool = false) throws -> Report {
+        var arguments = [OpenAPIChecker.root + "/Tests/Tools/page_check.py", "--url", listener.base, "--timeout", "40"]
+        if let tamper { arguments.append(tamper) }
+        if vectors { arguments += ["--vectors", OpenAPIChecker.root + "/Tests/Vectors/merkle/inclusion"] }
+        if let submit { arguments += ["--submit", submit, "--socket", listener.node.socketPath] }
+        // A node from before signed checkpoints serves no note; then the script cosigns the node's own
+        // checkpoint with the node's checkpoint key, in Python, and the page must verify that.
+        arguments += ["--cosign-key", listener.node.dataDirectory + "/identity/checkpoint.key", "--node", "node-1"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: OpenAPIChecker.python)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let raw = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw TestFailure("page_check.py exited \(process.terminationStatus): \(raw) \(stderr)")
+        }
+        let checkpoint = object["checkpoint"] as? [String: Any]
+        let results = object["vectors"] as? [String: Any]
+        let vectors = results?["inclusion"] as? [[String: Any]] ?? []
+        let pauses = (object["pauses"] as? [[String: Any]] ?? []).map {
+            Report.Pause(
+                id: $0["id"] as? String ?? "", inForce: $0["inForce"] as? String == "true",
+                verified: $0["verified"] as? String == "true", why: $0["why"] as? String ?? "")
+        }
+        return Report(
+            raw: raw, checkpointVerified: checkpoint?["verified"] as? String == "true", pauses: pauses,
+            motions: object["motions"] as? [String] ?? [], compliance: object["compliance"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [],
+            vectors: vectors.map { ($0["file"] as? String ?? "", $0["wantErr"] as? Bool ?? false, $0["failed"] as? Bool ?? false) },
+            cosignatureVector: (results?["cosignature"] as? [String: Any])?["ok"] as? Bool == true)
+    }
+}
