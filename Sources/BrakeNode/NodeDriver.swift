@@ -170,7 +170,10 @@ public actor NodeDriver {
             }
             for alarm in ready.alarms {
                 logger.warning("censorship alarm: leader \(alarm.leader) (term \(alarm.term)) has not committed declaration \(alarm.declaration), valid and held here for \(alarm.waitingMillis / 1000) s; starting a pre-vote (Specs/gossip.md)")
+                published.recordRaised(CensorshipAlarmView(alarm))
             }
+            // Wake the event streams, which announce each raised alarm (`censorship_alarm`).
+            if !ready.alarms.isEmpty { events.applied(through: replica.registry.appliedIndex) }
             do {
                 try carryOut(ready)
             } catch {
