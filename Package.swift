@@ -59,7 +59,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The pure core of one node: Raft, the registry, submissions, freshness, snapshots.
-        .target(name: "BrakeReplica", dependencies: ["BrakeCore", "BrakeRaft"], swiftSettings: strict),
+        .target(name: "BrakeReplica", dependencies: ["BrakeCore", "BrakeRaft", "BrakeLog"], swiftSettings: strict),
         // The file shell shared by braked and brakectl: key files (0600), node identities, charter files.
         .target(
             name: "BrakeFiles",
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "BrakeNet",
             dependencies: [
-                "BrakeCore", "BrakeRaft", "BrakeReplica",
+                "BrakeCore", "BrakeRaft", "BrakeLog", "BrakeReplica",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -126,7 +126,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test support: a deterministic many-node simulation of Raft and the registry.
-        .target(name: "BrakeSim", dependencies: ["BrakeCore", "BrakeRaft", "BrakeReplica"], swiftSettings: strict),
+        .target(name: "BrakeSim", dependencies: ["BrakeCore", "BrakeRaft", "BrakeLog", "BrakeReplica"], swiftSettings: strict),
         // Real processes: a federation of braked processes behind fault-injecting TCP proxies.
         .target(
             name: "BrakeHarness",
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "BrakeLogTests", dependencies: ["BrakeLog", "BrakeCore"], swiftSettings: strict),
         .testTarget(name: "BrakeRaftTests", dependencies: ["BrakeRaft"], swiftSettings: strict),
         .testTarget(name: "BrakeStoreTests", dependencies: ["BrakeStore", "BrakeCore", "BrakeRaft", "BrakeLog"], swiftSettings: strict),
-        .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeSim"], swiftSettings: strict),
+        .testTarget(name: "BrakeReplicaTests", dependencies: ["BrakeReplica", "BrakeCore", "BrakeRaft", "BrakeLog", "BrakeSim"], swiftSettings: strict),
         .testTarget(
             name: "BrakeNetTests",
             dependencies: [
@@ -175,7 +175,8 @@ let package = Package(
         .testTarget(
             name: "HarnessTests",
             dependencies: [
-                "BrakeHarness", "BrakeCore", "BrakeFiles",
+                "BrakeHarness", "BrakeCore", "BrakeFiles", "BrakeLog",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -12,12 +12,6 @@ extension APIServer {
         return answer { try HistoryReads.log($0, from: from, limit: limit).map { ["entries": $0] } }
     }
 
-    /// `GET /v1/checkpoint`: the tree's size and root (unsigned for now).
-    func checkpoint() -> Response {
-        let origin = driver.charter.federation
-        return answer { try HistoryReads.checkpoint($0, origin: origin) }
-    }
-
     /// `GET /v1/proof/inclusion?index=I&size=S`: entry `I`'s leaf in the tree of `S` leaves (default:
     /// the current tree).
     func inclusionProof(_ request: Request) -> Response {

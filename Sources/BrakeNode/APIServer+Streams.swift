@@ -50,8 +50,12 @@ extension APIServer {
         } catch {
             return APIResponses.error(NodeError(.unavailable, "cannot read the event table: \(error)"))
         }
+        let evidenceAtStart = storedEvidenceIDs()
+        let alarmsAtStart = driver.published.raisedAlarmCount
         let body = ResponseBody { writer in
             var cursor = start
+            var announced = evidenceAtStart
+            var alarmsAnnounced = alarmsAtStart
             var wakeups = wake.makeAsyncIterator()
             try await writer.write(ByteBuffer(string: ": brake events after \(cursor)\n\n"))
             while true {
@@ -68,8 +72,11 @@ extension APIServer {
                     await Task.yield()
                     continue
                 }
-                // Caught up through the applied index of that read: wait for the next apply.
+                // Caught up through the applied index of that read: wait for the next apply (or
+                // new evidence, which wakes the streams too).
                 guard await wakeups.next() != nil else { break }
+                if let evidence = newEvidenceEvents(announced: &announced) { try await writer.write(evidence) }
+                if let alarms = newAlarmEvents(announced: &alarmsAnnounced) { try await writer.write(alarms) }
             }
             try await writer.finish(nil)
         }
@@ -78,6 +85,22 @@ extension APIServer {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: body
         )
+    }
+
+    /// The `censorship_alarm` events raised since the stream announced `announced` of them: like
+    /// `fork_evidence`, node-level events with no id (a resume does not replay them; `/v1/status`
+    /// shows the alarms in force). Nil when there is none new.
+    func newAlarmEvents(announced: inout Int) -> ByteBuffer? {
+        let (alarms, total) = driver.published.alarmsRaised(after: announced)
+        announced = total
+        var buffer = ByteBuffer()
+        for alarm in alarms {
+            guard let json = try? JSONEncoder().encode(alarm) else { continue }
+            buffer.writeString("event: censorship_alarm\ndata: ")
+            buffer.writeBytes(json)
+            buffer.writeString("\n\n")
+        }
+        return buffer.readableBytes > 0 ? buffer : nil
     }
 
     /// Events read from the store per page (and per write).
@@ -95,6 +118,7 @@ extension APIServer {
         var status = driver.publishedStatus()
         NodeDriver.addRegistryFigures(await driver.currentRegistry(), at: driver.currentWallTime(), to: &status, digest: false)
         metrics.update(from: status)
+        updateCheckpointMetrics()
         metrics.eventStreams.set(Double(driver.events.count) as Double)
         metrics.apiConnections.set(Double(connections.count) as Double)
         metrics.apiEvictions.set(Double(connections.evicted) as Double)

@@ -88,6 +88,7 @@ public struct APIServer: Sendable {
         router.get("/v1/charter") { _, _ in self.charter() }
         router.get("/v1/log") { request, _ in self.log(request) }
         router.get("/v1/checkpoint") { _, _ in self.checkpoint() }
+        router.get("/v1/evidence") { _, _ in self.evidence() }
         router.get("/v1/proof/inclusion") { request, _ in self.inclusionProof(request) }
         router.get("/v1/proof/consistency") { request, _ in self.consistencyProof(request) }
         router.get("/v1/events") { request, _ in await self.eventStream(request) }

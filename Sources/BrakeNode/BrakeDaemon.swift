@@ -61,7 +61,8 @@ public struct BrakeDaemon: Sendable {
                 store: store,
                 transport: links ?? NoPeers(),
                 clock: clock,
-                logger: logger
+                logger: logger,
+                checkpointKey: try NodeDriver.checkpointKey(configuration: configuration, charter: charter)
             )
         } catch {
             store.close()

@@ -46,7 +46,9 @@ public enum DevFederationSetup {
             }
             try FileBytes.create(charterPath, bytes: made.envelope.jsonBytes() + Array("\n".utf8), mode: 0o644)
         }
-        let configuration = NodeConfiguration(dataDirectory: dataDirectory, charterPath: charterPath, nodeID: "node-1")
+        var configuration = NodeConfiguration(dataDirectory: dataDirectory, charterPath: charterPath, nodeID: "node-1")
+        // The node's checkpoint key signs its checkpoints.
+        configuration.identityDirectory = identityDirectory
         return Layout(
             configuration: configuration, charterPath: charterPath, keyPaths: keyPaths, identityDirectory: identityDirectory)
     }

@@ -4,7 +4,7 @@ import BrakeReplica
 import BrakeStore
 import Foundation
 
-/// The read routes of the permanent history (`/v1/log`, `/v1/checkpoint`, `/v1/proof/...`), each
+/// The read routes of the permanent history (`/v1/log`, `/v1/proof/...`), each
 /// answered from one read transaction of the store: never on the driver, and consistent within itself
 /// (the rows, the tree and the applied index of one instant).
 ///
@@ -19,14 +19,6 @@ enum HistoryReads {
             return .failure(unavailable(history, "entries before \(history.historyFrom)"))
         }
         return .success(try history.records(from: from, limit: limit).map(LogEntryView.init(record:)))
-    }
-
-    /// `GET /v1/checkpoint`: the tree's size and root now, with the federation as the origin. Not
-    /// signed yet (issue 10, item 3).
-    static func checkpoint(_ history: StoredHistory, origin: String) throws -> Result<CheckpointView, NodeError> {
-        guard history.isComplete else { return .failure(unavailable(history, "a checkpoint")) }
-        let root = try history.tree.root(atSize: history.treeSize)
-        return .success(CheckpointView(origin: origin, size: history.treeSize, root: base64(root), appliedIndex: history.appliedIndex))
     }
 
     /// `GET /v1/proof/inclusion`: the proof that entry `index`'s leaf is in the tree of `size` leaves
@@ -76,18 +68,6 @@ enum HistoryReads {
     }
 
     static func base64(_ hash: MerkleHash) -> String { Data(hash.bytes).base64EncodedString() }
-}
-
-/// The tree head as `/v1/checkpoint` shows it: unsigned for now.
-struct CheckpointView: Encodable {
-    /// The federation id: the origin line of the signed checkpoints to come.
-    var origin: String
-    /// Leaves in the tree.
-    var size: UInt64
-    /// `MTH` of the tree, standard base64.
-    var root: String
-    /// The applied index at the read: the tree holds every declaration through it.
-    var appliedIndex: UInt64
 }
 
 /// An inclusion proof as the API serves it.

@@ -58,6 +58,16 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// The address this node dials for each peer, overriding the charter's (a proxy, a NAT).
     public var peerAddresses: [String: String] = [:]
 
+    /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
+    /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
+    public var checkpointTesting = CheckpointTesting()
+
+    /// Test-only: whether this node presents a forked history (`CheckpointTesting.forkAtNextLeaf`).
+    public var forkCheckpointsForTests: Bool {
+        get { checkpointTesting.forkAtNextLeaf }
+        set { checkpointTesting.forkAtNextLeaf = newValue }
+    }
+
     /// The core's tunables drawn from this configuration.
     public var replicaConfig: ReplicaConfig {
         var config = ReplicaConfig()
@@ -65,6 +75,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.electionTicks = electionTicks
         config.heartbeatTicks = heartbeatTicks
         config.snapshotInterval = snapshotInterval
+        config.checkpointTesting = checkpointTesting
         return config
     }
 

@@ -49,6 +49,13 @@ public struct CensorshipAlarmView: Sendable, Codable, Hashable {
     public var waitingSeconds: Int64
 }
 
+extension CensorshipAlarmView {
+    /// The view of an alarm the core raised.
+    init(_ alarm: BrakeReplica.CensorshipAlarm) {
+        self.init(leader: alarm.leader, term: alarm.term, declaration: alarm.declaration, waitingSeconds: alarm.waitingMillis / 1000)
+    }
+}
+
 /// How a `check` reads the registry.
 public enum ReadConsistency: String, Sendable {
     /// Answer from this node's applied state if it heard from a quorum within the staleness bound.
@@ -95,9 +102,7 @@ extension NodeDriver {
             poolDeclarations: replica.pool.count,
             poolBytes: replica.pool.totalBytes,
             poolRefusedFull: replica.pool.refusedFull,
-            censorshipAlarms: replica.censorshipAlarms.map {
-                CensorshipAlarmView(leader: $0.leader, term: $0.term, declaration: $0.declaration, waitingSeconds: $0.waitingMillis / 1000)
-            },
+            censorshipAlarms: replica.censorshipAlarms.map(CensorshipAlarmView.init),
             censorshipAlarmsRaised: replica.censorshipAlarmsRaised
         )
     }

@@ -45,7 +45,8 @@ public actor NodeDriver {
         store: BrakeStore,
         transport: any PeerTransport = NoPeers(),
         clock: NodeClock = .system,
-        logger: Logger
+        logger: Logger,
+        checkpointKey: SigningKey? = nil
     ) throws {
         self.charter = charter
         self.nodeID = configuration.nodeID
@@ -67,12 +68,14 @@ public actor NodeDriver {
         let registry = try Registry(charter: charter, rows: try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) })
         // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
         let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
+        var stored = BrakeReplica.Stored(
+            hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
+            pool: pooled)
+        stored.checkpoints = try Self.storedCheckpoints(store)
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
-            stored: .init(
-                hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
-                pool: pooled),
-            now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)))
+            stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
+            checkpointKey: checkpointKey)
     }
 
     /// Brings the node up: re-applies committed entries the registry has not seen.
@@ -167,7 +170,10 @@ public actor NodeDriver {
             }
             for alarm in ready.alarms {
                 logger.warning("censorship alarm: leader \(alarm.leader) (term \(alarm.term)) has not committed declaration \(alarm.declaration), valid and held here for \(alarm.waitingMillis / 1000) s; starting a pre-vote (Specs/gossip.md)")
+                published.recordRaised(CensorshipAlarmView(alarm))
             }
+            // Wake the event streams, which announce each raised alarm (`censorship_alarm`).
+            if !ready.alarms.isEmpty { events.applied(through: replica.registry.appliedIndex) }
             do {
                 try carryOut(ready)
             } catch {
@@ -195,6 +201,7 @@ public actor NodeDriver {
         if let install = ready.install {
             logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
         }
+        try persistCheckpoints(ready.checkpoints)
         // 2. Send.
         if !ready.messages.isEmpty { transport.send(ready.messages) }
         // 3. Applied rows, events, the permanent history and the applied index, the whole batch in

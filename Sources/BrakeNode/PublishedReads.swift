@@ -22,6 +22,11 @@ public final class PublishedReads: Sendable {
     }
 
     private let state: Mutex<View>
+    /// Censorship alarms raised since start, newest last (at most `raisedAlarmLimit`), and how many
+    /// were ever raised, so an event stream announces each one once.
+    private let raised: Mutex<(alarms: [CensorshipAlarmView], total: Int)> = Mutex(([], 0))
+    /// How many raised alarms are kept for streams that have not announced them yet.
+    static let raisedAlarmLimit = 256
 
     /// Creates a publication of `status` with nothing applied and no freshness.
     init(status: NodeStatus) {
@@ -34,5 +39,25 @@ public final class PublishedReads: Sendable {
     /// Replaces the view.
     func publish(_ view: View) {
         state.withLock { $0 = view }
+    }
+
+    /// Records a censorship alarm the node just raised, for the event streams.
+    func recordRaised(_ alarm: CensorshipAlarmView) {
+        raised.withLock { raised in
+            raised.alarms.append(alarm)
+            if raised.alarms.count > Self.raisedAlarmLimit { raised.alarms.removeFirst(raised.alarms.count - Self.raisedAlarmLimit) }
+            raised.total += 1
+        }
+    }
+
+    /// How many censorship alarms were raised since start.
+    var raisedAlarmCount: Int { raised.withLock { $0.total } }
+
+    /// The alarms raised after the first `count` (those still kept), and the new count.
+    func alarmsRaised(after count: Int) -> (alarms: [CensorshipAlarmView], total: Int) {
+        raised.withLock { raised in
+            let kept = raised.total - raised.alarms.count
+            return (Array(raised.alarms.dropFirst(max(0, count - kept))), raised.total)
+        }
     }
 }

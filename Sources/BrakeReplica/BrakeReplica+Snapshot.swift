@@ -188,6 +188,7 @@ extension BrakeReplica {
         lastStamp = max(lastStamp, restored.lastTime)
         pool.revalidate(registry: registry, at: nextStamp)
         snapshotsInstalled += 1
+        checkpointTreeLost()
         pending.install = SnapshotInstall(
             snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
             appliedIndex: restored.appliedIndex)

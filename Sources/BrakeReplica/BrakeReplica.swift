@@ -72,6 +72,8 @@ public struct BrakeReplica: Sendable {
     /// Appends refused for their stamps since start.
     public internal(set) var refusedAppends = 0
 
+    /// Checkpoints: the node's own tree, what it cosigned, what is final, evidence (`BrakeReplica+Checkpoints`).
+    var checkpoints: CheckpointBook
     /// Valid declarations not yet committed (`BrakeReplica+Pool`).
     public internal(set) var pool: DeclarationPool
     /// Gossip's state: its random source, round timer, digest cursor and what peers told
@@ -124,6 +126,8 @@ public struct BrakeReplica: Sendable {
         public var entries: [Entry]
         /// The registry as stored (its rows and applied index).
         public var registry: Registry
+        /// The checkpoint state as stored: the node's tree, what it cosigned, what is final.
+        public var checkpoints = StoredCheckpoints()
         /// The pending pool as stored: each entry's merged envelope.
         public var pool: [Envelope]
 
@@ -137,14 +141,15 @@ public struct BrakeReplica: Sendable {
         }
     }
 
-    /// Restores a node from what its store held.
+    /// Restores a node from what its store held. With `checkpointKey` (the key the charter pins for
+    /// this node) it cosigns checkpoints; without it, it still gathers and checks them.
     ///
     /// Refuses (`inconsistent_store`) a store whose registry and log disagree: a registry applied
     /// past the end of the log, or behind the snapshot the log starts from. Serving from such a
     /// store would answer from a state no committed history produces.
     public init(
         charter: Charter, nodeID: NodeID, config: ReplicaConfig, stored: Stored, now: ReplicaTime,
-        random: some RandomSource
+        random: some RandomSource, checkpointKey: SigningKey? = nil
     ) throws(NodeError) {
         guard charter.node(id: nodeID) != nil else {
             throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(charter.nodes.map(\.id).joined(separator: ", ")))")
@@ -179,6 +184,9 @@ public struct BrakeReplica: Sendable {
             applied: applied, random: random
         )
         self.raft.testing = config.raftTesting
+        self.checkpoints = CheckpointBook(
+            charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
+            appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         self.pool = DeclarationPool(limits: config.poolLimits)
         restorePool(stored.pool)
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
@@ -200,6 +208,7 @@ public struct BrakeReplica: Sendable {
         probeLeader()
         expireWaiters()
         resendStalledChunks()
+        proposeCheckpointIfDue()
     }
 
     /// Feeds a message from a peer. `sender` is the node the transport authenticated; a message
@@ -236,6 +245,10 @@ public struct BrakeReplica: Sendable {
             receiveChunk(chunk, from: sender)
         case .snapshotStatus(let status):
             receiveSnapshotStatus(status, from: sender)
+        case .checkpointProposal(let note):
+            receiveCheckpoint(note, proposal: true, from: sender)
+        case .checkpointCosignatures(let note):
+            receiveCheckpoint(note, proposal: false, from: sender)
         case .gossipDigest(let digest):
             receiveDigest(digest, from: sender)
         case .gossipPull(let ids):

@@ -53,6 +53,13 @@ public struct PeerMessage: Sendable, Hashable {
         /// installed the snapshot or failed to, so the leader neither restarts a slow transfer
         /// nor waits for a failed one.
         case snapshotStatus(SnapshotStatus)
+        /// The leader's checkpoint proposal: a C2SP signed note (`SignedCheckpoint.text`) carrying
+        /// at least the leader's own cosignature. Each node answers with its cosignature of its own
+        /// root at that size (`checkpointCosignatures`, to every node).
+        case checkpointProposal(note: String)
+        /// Cosignatures of a checkpoint, as a signed note: a node's answer to a proposal, or the
+        /// leader's final note with a majority's cosignatures.
+        case checkpointCosignatures(note: String)
         /// Gossip: what the sender's pending pool holds and where its applied log ends
         /// (Specs/gossip.md).
         case gossipDigest(GossipDigest)

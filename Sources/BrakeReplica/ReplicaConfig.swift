@@ -22,6 +22,12 @@ public struct ReplicaConfig: Sendable {
     public var maxSnapshotBytes: Int = 1 << 30
     /// Raft's flow control and its optional switches (the id and voters come from the charter).
     public var raft: RaftConfig = RaftConfig(id: "", voters: [])
+    /// The leader proposes a checkpoint once this many leaves were added since its last proposal...
+    public var checkpointEveryEntries: UInt64 = 1_000
+    /// ...or once this many milliseconds passed since it (and again while it is not final).
+    public var checkpointEveryMillis: Int64 = 2_000
+    /// Deliberately wrong checkpoint behaviour, for tests only (`CheckpointTesting`).
+    public var checkpointTesting = CheckpointTesting()
     /// Deliberately wrong Raft rules, for tests of the simulation's checkers only.
     public var raftTesting = TestingSwitches()
     /// Deliberately wrong node behaviour (a censoring leader), for simulation tests only.

@@ -16,6 +16,9 @@ public struct ReplicaReady: Sendable {
     /// registry it restores. Snapshot, registry rows, applied index and log truncation commit
     /// together, so a crash leaves either the old state or the new one.
     public var install: SnapshotInstall?
+    /// 1. Persist too, in a transaction of its own, before (2): what the node cosigned, the latest
+    /// final checkpoint, new evidence (`CheckpointWrites`).
+    public var checkpoints = CheckpointWrites()
     /// 2. Send, only after (1) is durable.
     public var messages: [PeerMessage]
     /// 3. Write each applied entry's registry rows and the applied index, in order.
@@ -44,6 +47,7 @@ public struct ReplicaReady: Sendable {
     public var isEmpty: Bool {
         hardState == nil && entries.isEmpty && install == nil && messages.isEmpty && applied.isEmpty
             && compaction == nil && answers.isEmpty && softState == nil && pool.isEmpty && alarms.isEmpty
+            && checkpoints.isEmpty
     }
 
     /// Whether step 1 has anything to make durable.

@@ -25,6 +25,8 @@ public struct InvariantViolation: Error, Sendable, Hashable, CustomStringConvert
         /// A committed leader timestamp lies more than the charter's clock skew ahead of the
         /// wall clock of every node whose clock the scenario did not set wrong (Specs/time.md).
         case timeBound = "time_bound"
+        /// Two nodes found different roots final at one checkpoint size.
+        case checkpointAgreement = "checkpoint_agreement"
         /// The shell's durable state broke Raft's contract (a gap in the log or in applies).
         case persistence
         /// After the faults stopped, no leader was elected, no submission committed, or the

@@ -93,7 +93,7 @@ public struct SimFederation: Sendable {
     /// The party ids, in charter order.
     public var partyIDs: [String] { keys.map(\.party) }
 
-    private static func fixedSeed(_ tag: UInt8) -> [UInt8] {
+    static func fixedSeed(_ tag: UInt8) -> [UInt8] {
         (0..<32).map { UInt8(truncatingIfNeeded: Int(tag) &* 31 &+ $0 &* 7) }
     }
 }

@@ -22,6 +22,8 @@ struct SimulatedStore {
     /// The registry rows, by key bytes, and the applied index stored with them.
     private(set) var rows: [[UInt8]: [UInt8]] = [:]
     private(set) var appliedIndex: UInt64 = 0
+    /// The Merkle tree, the checkpoints and the evidence.
+    var checkpoints = SimulatedCheckpointStore()
     /// The pending pool's rows: each entry's merged envelope (JSON) by declaration id.
     private(set) var pool: [String: [UInt8]] = [:]
 
@@ -62,7 +64,9 @@ struct SimulatedStore {
     /// (the log is replaced), then the entries (dropping the stored suffix they replace), then the
     /// hard state. `snapshotChain` is the chain hash through the snapshot's last entry.
     mutating func persist(_ ready: ReplicaReady, snapshotChain chain: UInt64) {
+        checkpoints.persist(ready.checkpoints)
         if let install = ready.install {
+            checkpoints.installed(through: install.appliedIndex, applied: appliedIndex)
             snapshot = install.snapshot
             snapshotChain = chain
             entries = []
@@ -96,6 +100,7 @@ struct SimulatedStore {
             rows[write.key] = write.value
         }
         appliedIndex = applied.entry.index
+        checkpoints.applied(applied.entry)
     }
 
     /// Step 3 too: the pool's changes.

@@ -100,13 +100,16 @@ extension Simulation {
         }
         var config = replicaConfig
         if let censor, censor.node == i { config.testing.censoredParty = censor.party }
+        config.checkpointTesting.forkAtNextLeaf = forkedCheckpoints.contains(nodes[i].id)
         do {
+            var stored = BrakeReplica.Stored(
+                hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
+                pool: store.pooledEnvelopes)
+            stored.checkpoints = store.checkpoints.stored
             nodes[i].replica = try BrakeReplica(
                 charter: federation.charter, nodeID: nodes[i].id, config: config,
-                stored: .init(
-                    hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
-                    pool: store.pooledEnvelopes),
-                now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts))
+                stored: stored, now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts),
+                checkpointKey: federation.checkpointKey(of: nodes[i].id))
         } catch {
             fail(.persistence, "\(nodes[i].id) refused to start from its store: \(error)")
             return

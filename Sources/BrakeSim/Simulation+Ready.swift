@@ -38,6 +38,8 @@ extension Simulation {
         // 1. Persist.
         persist(i, ready)
         if violation != nil { return }
+        observeCheckpoints(i, ready.checkpoints)
+        if violation != nil { return }
         observeLeaderLog(i)
         if crashStage == 1 {
             crash(i, why: "after persisting, before sending")

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeLog
 import BrakeRaft
 import BrakeReplica
 
@@ -73,6 +74,10 @@ public struct Simulation {
     public internal(set) var oldTermCommits = 0
     var partitions = 0
     var compactions = 0
+    /// The root of every checkpoint some node found final, by size, and the first node that did.
+    var finalCheckpoints: [UInt64: (root: MerkleHash, node: NodeID)] = [:]
+    /// Nodes a scenario made present a forked history (`presentForkedHistory`).
+    var forkedCheckpoints: Set<NodeID> = []
     var snapshotsInstalled = 0
 
     /// Sets up a run. `nodes` is clamped to 1...9. Flow control (entries per append, appends in

@@ -10,7 +10,8 @@ import Synchronization
 /// (each applied entry's registry events, kept across compaction), and the permanent history:
 /// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
 /// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`),
-/// and `pool` (the pending pool: declarations not yet committed, `BrakeStore+Pool.swift`).
+/// `pool` (the pending pool: declarations not yet committed, `BrakeStore+Pool.swift`), and
+/// `checkpoints` and `evidence` (`BrakeStore+Checkpoints.swift`).
 /// The byte layouts are documented on `StoreCodec`.
 ///
 /// Every method is one LMDB transaction, and every method that writes returns only after LMDB's commit has
@@ -33,6 +34,8 @@ public final class BrakeStore: @unchecked Sendable {
         let leaves: LMDBDatabase
         let merkle: LMDBDatabase
         let pool: LMDBDatabase
+        let checkpoints: LMDBDatabase
+        let evidence: LMDBDatabase
     }
 
     /// Keys of the `meta` table.
@@ -82,7 +85,9 @@ public final class BrakeStore: @unchecked Sendable {
             history: try environment.openDatabase(named: "history"),
             leaves: try environment.openDatabase(named: "leaves"),
             merkle: try environment.openDatabase(named: "merkle"),
-            pool: try environment.openDatabase(named: "pool"))
+            pool: try environment.openDatabase(named: "pool"),
+            checkpoints: try environment.openDatabase(named: "checkpoints"),
+            evidence: try environment.openDatabase(named: "evidence"))
         self.maxKeySize = try environment.maxKeySize()
         self.environment = environment
         self.directoryLock = lock

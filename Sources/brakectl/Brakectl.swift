@@ -14,7 +14,7 @@ struct Brakectl: AsyncParsableCommand {
         subcommands: [
             Keygen.self, NodeCommand.self, CharterCommand.self, Propose.self, Sign.self, Attest.self,
             Status.self, Check.self, Motions.self, Pauses.self, ComplianceCommand.self, Watch.self, Log.self, ProofCommand.self,
-            Export.self, Verify.self,
+            CheckpointCommand.self, Evidence.self, Export.self, Verify.self,
         ]
     )
 }

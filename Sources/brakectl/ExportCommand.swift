@@ -53,8 +53,7 @@ struct Export: AsyncParsableCommand {
                 throw CLIError(.file, "cannot rename \(temporary) to \(out): \(String(cString: strerror(errno)))", code: "file_unwritable")
             }
             complete = true
-            let signed = checkpoint.bundle.note == nil ? "UNSIGNED (the node serves no signed checkpoint; verify will refuse it)" : "signed"
-            print("wrote \(out): \(written) entries, checkpoint of size \(checkpoint.bundle.size), \(signed)")
+            print("wrote \(out): \(written) entries, final checkpoint of size \(checkpoint.bundle.size)")
         }
     }
 
@@ -82,16 +81,19 @@ struct Export: AsyncParsableCommand {
         return envelope
     }
 
-    /// The node's checkpoint: a final signed note when it serves one (refused when not final yet);
-    /// its bare size and root, unsigned, from a node that signs none.
+    /// The node's latest final checkpoint, as the signed note its cosigners made; refused (exit 69)
+    /// while the node has none, or only one not final yet.
     private func checkpoint(_ client: NodeClient) async throws(CLIError) -> (bundle: BundleCheckpoint, node: String) {
-        let reply = try await client.get("/v1/checkpoint").object ?? [:]
+        let reply: [String: Any]
+        do { reply = try await client.get("/v1/checkpoint").object ?? [:] } catch where error.code == "not_found" {
+            throw CLIError(.unavailable, "the node has no checkpoint yet (\(error.message)); try again later", code: "no_final_checkpoint")
+        }
         let status = try await client.get("/v1/status").object ?? [:]
         guard let size = (reply["size"] as? NSNumber)?.uint64Value, let applied = (reply["appliedIndex"] as? NSNumber)?.uint64Value,
-              let rootText = reply["root"] as? String, let bytes = Base64.decodeStandard(rootText), let root = MerkleHash(bytes: bytes)
-        else { throw CLIError(.unavailable, "the node's checkpoint has no size, root and appliedIndex") }
-        let note = reply["note"] as? String
-        if note != nil, reply["final"] as? Bool == false {
+              let rootText = reply["root"] as? String, let bytes = Base64.decodeStandard(rootText), let root = MerkleHash(bytes: bytes),
+              let note = reply["note"] as? String
+        else { throw CLIError(.unavailable, "the node's checkpoint has no size, root, appliedIndex and note", code: "invalid_checkpoint") }
+        if reply["final"] as? Bool != true {
             throw CLIError(
                 .unavailable, "the node has no final checkpoint yet (cosigned by \(reply["cosigners"] ?? "?"), quorum \(reply["quorum"] ?? "?")); try again later",
                 code: "no_final_checkpoint")

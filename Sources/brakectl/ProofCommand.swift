@@ -5,7 +5,7 @@ import Foundation
 /// `brakectl proof inclusion|consistency`: fetches a Merkle proof from the node and verifies it here,
 /// with BrakeLog's RFC 9162 algorithms, against a root the user trusts (`--root`, from a checkpoint they
 /// hold) or, without one, against the node's own current checkpoint, which shows the proof agrees with
-/// the node's tree head and nothing more (checkpoints are not signed yet).
+/// the node's checkpoint and nothing more (`brakectl checkpoint` verifies that one's cosignatures).
 ///
 /// Exit 0 when the proof verifies, 1 when it does not (`invalid_proof`, naming the failed step), 64 and
 /// up for other errors.
@@ -22,8 +22,8 @@ struct ProofCommand: AsyncParsableCommand {
             abstract: "Verify that entry INDEX's declaration is in the log.",
             discussion: """
                 INDEX is the entry index a submission answered with (and /v1/log shows). Without --root, \
-                the proof is checked against the node's current checkpoint (unsigned: it shows the node \
-                is consistent with itself). With --root, give the tree --size that root is for.
+                the proof is checked against the node's latest checkpoint (verify that checkpoint's \
+                cosignatures with brakectl checkpoint --charter FILE). With --root, give the tree --size that root is for.
                 """)
         @Option(name: .long, help: "The entry index of the declaration.") var index: UInt64
         @Option(name: .long, help: "The tree size (leaves) the root is for.") var size: UInt64?
@@ -46,7 +46,7 @@ struct ProofCommand: AsyncParsableCommand {
                     if let wanted = self.size, wanted != size {
                         throw CLIError(.usage, "--size \(wanted) without --root: the node's checkpoint is for size \(size); give the root for \(wanted)")
                     }
-                    trusted = (size, try decodeHash(root, "the checkpoint's root"), "the node's checkpoint (unsigned)")
+                    trusted = (size, try decodeHash(root, "the checkpoint's root"), "the node's latest checkpoint (brakectl checkpoint verifies its cosignatures)")
                 }
                 let reply = try await client.get("/v1/proof/inclusion?index=\(index)&size=\(trusted.size)")
                 let served = reply.object ?? [:]

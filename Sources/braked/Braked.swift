@@ -109,7 +109,8 @@ struct Braked: AsyncParsableCommand {
             throw ExitCode(78)
         }
         do {
-            try await BrakeDaemon(configuration: nodeConfiguration, metrics: metrics, clock: clock, logger: logger).run()
+            let configuration = Self.testCheckpoints(nodeConfiguration, logger: logger)
+            try await BrakeDaemon(configuration: configuration, metrics: metrics, clock: clock, logger: logger).run()
         } catch {
             FileHandle.standardError.write(Data("braked: \(error)\n".utf8))
             // A configuration that cannot work (a claimed socket, a bad identity) is 78, as at load.
@@ -130,6 +131,23 @@ struct Braked: AsyncParsableCommand {
         FileHandle.standardError.write(Data("braked: \(banner)\n".utf8))
         logger.critical("\(banner)")
         return NodeClock.system.shiftingWall(by: millis)
+    }
+
+    /// The environment variable that makes this node present a forked history, for tests of fork
+    /// evidence: `1` forks its own Merkle tree at the next declaration it applies, so it cosigns roots
+    /// no other node has (`CheckpointTesting.forkAtNextLeaf`).
+    static let forkCheckpointsVariable = "BRAKE_TEST_FORK_CHECKPOINTS"
+
+    /// The configuration with the test-only fork switch on when `BRAKE_TEST_FORK_CHECKPOINTS=1`,
+    /// said loudly at start.
+    static func testCheckpoints(_ configuration: NodeConfiguration, logger: Logger) -> NodeConfiguration {
+        guard ProcessInfo.processInfo.environment[forkCheckpointsVariable] == "1" else { return configuration }
+        var forked = configuration
+        forked.forkCheckpointsForTests = true
+        let banner = "TEST ONLY: \(forkCheckpointsVariable)=1: this node presents a forked history (its tree forks at the next declaration); never set this outside tests"
+        FileHandle.standardError.write(Data("braked: \(banner)\n".utf8))
+        logger.critical("\(banner)")
+        return forked
     }
 
     static func temporaryDirectory() -> String {

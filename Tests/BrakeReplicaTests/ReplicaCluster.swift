@@ -20,6 +20,8 @@ struct ReplicaCluster {
     var answers: [NodeID: [ReplicaAnswer]] = [:]
     /// Every message sent, for assertions on what crossed the network.
     var sent: [PeerMessage] = []
+    /// Checkpoint writes per node, in order.
+    var checkpointWrites: [NodeID: [CheckpointWrites]] = [:]
     /// Snapshot installs per node.
     var installs: [NodeID: [SnapshotInstall]] = [:]
     var nextRequestID: UInt64 = 1
@@ -63,6 +65,7 @@ struct ReplicaCluster {
             sent.append(contentsOf: ready.messages)
             answers[id, default: []].append(contentsOf: ready.answers)
             if let install = ready.install { installs[id, default: []].append(install) }
+            if !ready.checkpoints.isEmpty { checkpointWrites[id, default: []].append(ready.checkpoints) }
         }
     }
 

@@ -1,6 +1,4 @@
 import BrakeCore
-import BrakeFiles
-import BrakeLog
 import Foundation
 
 /// What the export and interoperability tests share: a history made on a real `braked --dev`, its
@@ -32,31 +30,28 @@ enum BundleSupport {
         return indexes
     }
 
-    /// `brakectl export` from the node into `path`, as a user runs it (the charter is the one the
-    /// node serves). Until the node
-    /// signs checkpoints itself, the bundle it writes is unsigned; then the node's checkpoint key
-    /// (its identity under the data directory, which the charter pins) cosigns the exported
-    /// checkpoint here, as the node would.
-    static func export(_ node: BrakedProcess, to path: String) throws -> DeployKit.Run {
-        let run = try brakectlRun(["export", "--out", path, "--socket", node.socketPath])
-        guard run.status == 0 else { return run }
-        var lines = try BundleText(path: path)
-        if lines.header["checkpoint.note"] is NSNull {
-            let identity = try NodeIdentity.load(directory: node.dataDirectory + "/identity")
-            let checkpointObject = lines.header["checkpoint"] as? [String: Any] ?? [:]
-            let size = (checkpointObject["size"] as? NSNumber)?.uint64Value ?? 0
-            let root = MerkleHash(bytes: Array(Data(base64Encoded: checkpointObject["root"] as? String ?? "") ?? Data()))!
-            let federation = lines.header["federation"] as? String ?? ""
-            let checkpoint = try Checkpoint(origin: federation, size: size, root: root)
-            let cosignature = Cosignature.sign(
-                checkpoint, keyName: Cosignature.keyName(origin: federation, node: identity.entry.id), key: identity.checkpointKey,
-                timestamp: UInt64(Date().timeIntervalSince1970))
-            var updated = checkpointObject
-            updated["note"] = SignedCheckpoint(checkpoint: checkpoint, cosignatures: [cosignature]).text
-            lines.setHeader("checkpoint", updated)
-            try lines.write(to: path)
+    /// Waits until the node serves a final checkpoint of `leaves` leaves (a lone dev node cosigns
+    /// its own checkpoints, so its quorum is itself); returns it.
+    @discardableResult
+    static func finalCheckpoint(_ node: BrakedProcess, leaves: Int) async throws -> [String: Any] {
+        var last: [String: Any] = [:]
+        do {
+            try await waitFor("a final checkpoint of \(leaves) leaves", within: .seconds(30)) {
+                let reply = try await node.get("/v1/checkpoint")
+                last = reply.status == 200 ? reply.json : ["status": reply.status]
+                return last["size"] as? Int == leaves && last["final"] as? Bool == true
+            }
+        } catch {
+            throw TestFailure("\(error); the node's last checkpoint: \(last)")
         }
-        return run
+        return last
+    }
+
+    /// `brakectl export` from the node into `path`, as a user runs it (the charter and the cosigned
+    /// checkpoint are the ones the node serves), once the node's final checkpoint holds `leaves`.
+    static func export(_ node: BrakedProcess, to path: String, leaves: Int) async throws -> DeployKit.Run {
+        try await finalCheckpoint(node, leaves: leaves)
+        return try brakectlRun(["export", "--out", path, "--socket", node.socketPath])
     }
 
     /// Runs the built brakectl with no node socket in its environment: another machine's view.

@@ -28,9 +28,9 @@ struct BundleTests {
         let disputed = try await node.post("/v1/declarations", body: dispute.unsignedEnvelope().signed(with: node.key("gov-a")).jsonBytes())
         try #require(disputed.status == 200, "\(String(decoding: disputed.body, as: UTF8.self))")
         let exported = node.dataDirectory + "/export.bundle"
-        let export = try BundleSupport.export(node, to: exported)
+        let export = try await BundleSupport.export(node, to: exported, leaves: 6)
         try #require(export.status == 0, "brakectl export: \(export)")
-        #expect(export.output.contains("wrote \(exported): 6 entries"), "\(export)")
+        #expect(export.output.contains("wrote \(exported): 6 entries, final checkpoint of size 6"), "\(export)")
         let partial = try FileManager.default.contentsOfDirectory(atPath: node.dataDirectory).filter { $0.contains(".partial-") }
         #expect(partial.isEmpty, "export left \(partial)")
         // With no --charter, the bundle carries the signed charter the node runs, as served at /v1/charter.
@@ -93,13 +93,16 @@ struct BundleTests {
         #expect(unreadable.status == 66, "\(unreadable)")
     }
 
-    @Test("export refuses a charter that is not the node's and leaves no file behind")
+    @Test("export refuses a node with no final checkpoint and a charter that is not the node's, leaving no file behind")
     func exportRefusesAnotherCharter() async throws {
         let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
         defer { _ = node.terminate() }
         let other = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
         defer { _ = other.terminate() }
         let out = node.dataDirectory + "/wrong.bundle"
+        // A node with no declaration has no checkpoint yet: export says so (exit 69) and writes nothing.
+        let early = try BundleSupport.brakectlRun(["export", "--out", out, "--socket", node.socketPath])
+        #expect(early.status == 69 && early.errors.contains("no_final_checkpoint"), "\(early)")
         let run = try BundleSupport.brakectlRun(
             ["export", "--out", out, "--charter", other.dataDirectory + "/charter.dsse.json", "--socket", node.socketPath])
         #expect(run.status == 65 && run.errors.contains("charter_mismatch"), "\(run)")

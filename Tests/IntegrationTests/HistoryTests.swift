@@ -25,8 +25,18 @@ struct HistoryTests {
             #expect(reply.status == 200, "submission \(n): \(text(reply))")
             indexes.append(index)
         }
+        /// The node's checkpoint once it holds `size` leaves (checkpoints are periodic).
+        func checkpointHolding(_ size: Int, on node: BrakedProcess) async throws -> BrakedProcess.Reply {
+            var reply = try await node.get("/v1/checkpoint")
+            let deadline = Date().addingTimeInterval(15)
+            while reply.json["size"] as? Int != size, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                reply = try await node.get("/v1/checkpoint")
+            }
+            return reply
+        }
         try await submit(0)
-        let early = try await node.get("/v1/checkpoint")
+        let early = try await checkpointHolding(1, on: node)
         let earlySize = try #require(early.json["size"] as? Int, "\(text(early))")
         let earlyRoot = try #require(early.json["root"] as? String, "\(text(early))")
         #expect(earlySize == 1, "one declaration, one leaf: \(text(early))")
@@ -63,7 +73,8 @@ struct HistoryTests {
             leaves.append(LogLeaf(entryIndex: index, time: time, envelope: envelope).bytes)
         }
         #expect(leaves.count == indexes.count, "\(leaves.count) leaves for \(indexes.count) declarations")
-        let checkpoint = try await node.get("/v1/checkpoint")
+        let checkpoint = try await checkpointHolding(leaves.count, on: node)
+        #expect(checkpoint.json["final"] as? Bool == true, "\(text(checkpoint))")
         let size = try #require(checkpoint.json["size"] as? Int, "\(text(checkpoint))")
         let root = try #require(checkpoint.json["root"] as? String, "\(text(checkpoint))")
         let recomputed = InMemoryMerkleNodes(leaves: leaves).frontier

@@ -14,13 +14,13 @@ struct InteropTests {
         let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
         defer { _ = node.terminate() }
         let indexes = try await BundleSupport.submitHistory(node)
-        let early = try await node.get("/v1/checkpoint").json
+        let early = try await BundleSupport.finalCheckpoint(node, leaves: indexes.count)
         let charter = try node.charter()
         let motion = try motionEnvelope(charter: charter, kind: "trigger", scope: "interop/late", proposer: "lab-a", signers: [node.key("lab-a"), node.key("gov-a")])
         let late = try await node.post("/v1/declarations", body: motion.jsonBytes())
         try #require(late.status == 200, "\(String(decoding: late.body, as: UTF8.self))")
         let bundle = node.dataDirectory + "/interop.bundle"
-        let export = try BundleSupport.export(node, to: bundle)
+        let export = try await BundleSupport.export(node, to: bundle, leaves: indexes.count + 1)
         try #require(export.status == 0, "brakectl export: \(export)")
 
         // securesystemslib: the charter and every entry's envelope.

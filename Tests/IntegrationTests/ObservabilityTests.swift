@@ -7,7 +7,7 @@ import Testing
 struct ObservabilityTests {
     /// Metrics that alerts and the dashboard name before any node exports them: later issues add them
     /// (Deploy/OPERATORS.md, "Metrics").
-    static let announced: Set<String> = ["brake_fork_evidence_total", "brake_attestations_overdue"]
+    static let announced: Set<String> = ["brake_attestations_overdue"]
 
     /// The metric names in Prometheus text.
     static func metricNames(_ text: String) -> Set<String> {

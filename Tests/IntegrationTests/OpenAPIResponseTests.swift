@@ -104,13 +104,22 @@ struct OpenAPIResponseTests {
         #expect((beyond.json["entries"] as? [Any])?.isEmpty == true, "\(text(beyond))")
 
         // The Merkle tree over the log: its head, proofs by entry index, and each refusal.
-        let checkpoint = try await api.send(.GET, "/v1/checkpoint")
-        let size = try #require(checkpoint.json["size"] as? Int, "\(text(checkpoint))")
+        // Checkpoints are periodic: wait for one that holds the whole tree (every declaration so far).
         let openedIndex = try #require(opened.json["index"] as? Int, "\(text(opened))")
-        #expect(size >= 4, "the tree holds \(size) leaves after at least four accepted declarations: \(text(checkpoint))")
-        try await api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=\(openedIndex)&size=\(size)")
         let current = try await api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=\(openedIndex)")
-        #expect(current.json["leafIndex"] as? Int == 0 && current.json["treeSize"] as? Int == size, "\(text(current))")
+        let treeSize = try #require(current.json["treeSize"] as? Int, "\(text(current))")
+        #expect(current.json["leafIndex"] as? Int == 0, "\(text(current))")
+        var checkpoint = try await api.send(.GET, "/v1/checkpoint")
+        let checkpointDeadline = Date().addingTimeInterval(15)
+        while (checkpoint.json["size"] as? Int ?? 0) < treeSize, Date() < checkpointDeadline {
+            try await Task.sleep(for: .milliseconds(200))
+            checkpoint = try await api.send(.GET, "/v1/checkpoint")
+        }
+        #expect(checkpoint.json["final"] as? Bool == true, "a lone node's checkpoint is final: \(text(checkpoint))")
+        try await api.send(.GET, "/v1/evidence")
+        let size = try #require(checkpoint.json["size"] as? Int, "\(text(checkpoint))")
+        #expect(size == treeSize && size >= 4, "the checkpoint holds \(size) of the tree's \(treeSize) leaves: \(text(checkpoint))")
+        try await api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=\(openedIndex)&size=\(size)")
         try await expectStatus(400, api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=first"))
         try await expectStatus(400, api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=\(openedIndex)&size=-1"))
         try await expectStatus(404, api.send(.GET, "/v1/proof/inclusion", "/v1/proof/inclusion?index=\(openedIndex)&size=\(size + 1)"))

@@ -11,9 +11,8 @@ import Testing
 /// the checkpoint's cosignature. It also runs the page's verifier on the published vectors, and
 /// submits a motion while the page is open, to see it arrive by the event stream.
 ///
-/// A node that serves no signed note with its checkpoint (before the node cosigns checkpoints) gets
-/// one from the script's proxy: the node's own checkpoint cosigned with the node's own checkpoint key
-/// by Python's `cryptography`, an implementation independent of the node and of the page.
+/// The checkpoint the page verifies is the node's own: braked cosigns it with its identity's
+/// checkpoint key, and the page checks that cosignature against the charter's pin.
 @Suite("Public page in a browser", .serialized)
 struct PublicPageTests {
     @Test("the pause in force shows as verified; a tampered proof shows as not verified")
@@ -25,8 +24,10 @@ struct PublicPageTests {
         // The pause's trigger entry must be in the checkpoint the page verifies against.
         let pauses = try await node.get("/v1/pauses").json["pauses"] as? [[String: Any]]
         let triggeredAt = try #require(pauses?.first?["triggeredAt"] as? Int, "\(pauses ?? [])")
+        // The node's checkpoint is made every few seconds (404 until the first one).
         try await waitFor("a checkpoint that holds entry \(triggeredAt)", within: .seconds(30)) {
-            try await node.get("/v1/proof/inclusion?index=\(triggeredAt)&size=\(try await checkpointSize(node))").status == 200
+            guard let size = try await node.get("/v1/checkpoint").json["size"] as? Int else { return false }
+            return try await node.get("/v1/proof/inclusion?index=\(triggeredAt)&size=\(size)").status == 200
         }
 
         // A motion submitted while the page is open must show up from the event stream, with no reload.
@@ -67,10 +68,6 @@ struct PublicPageTests {
         #expect(!unproven.verified && unproven.why.contains("the checkpoint is not verified"), "\(unproven)")
     }
 
-    func checkpointSize(_ node: BrakedProcess) async throws -> Int {
-        try #require(try await node.get("/v1/checkpoint").json["size"] as? Int)
-    }
-
     struct Report {
         struct Pause: CustomStringConvertible {
             var id: String
@@ -95,9 +92,6 @@ struct PublicPageTests {
         if let tamper { arguments.append(tamper) }
         if vectors { arguments += ["--vectors", OpenAPIChecker.root + "/Tests/Vectors/merkle/inclusion"] }
         if let submit { arguments += ["--submit", submit, "--socket", listener.node.socketPath] }
-        // A node from before signed checkpoints serves no note; then the script cosigns the node's own
-        // checkpoint with the node's checkpoint key, in Python, and the page must verify that.
-        arguments += ["--cosign-key", listener.node.dataDirectory + "/identity/checkpoint.key", "--node", "node-1"]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: OpenAPIChecker.python)
         process.arguments = arguments

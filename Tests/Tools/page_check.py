@@ -9,10 +9,6 @@ so no port and no extra package is needed. The script waits until the page says 
 Optionally it puts a fixture proxy of its own between the browser and the node:
   --tamper-proof   flips one bit of the first hash of every inclusion proof the node serves;
   --tamper-note    flips one bit of the first cosignature in the checkpoint's signed note;
-  --cosign-key F   when the node's /v1/checkpoint carries no signed note (a node built before signed
-                   checkpoints), adds one: the checkpoint's body cosigned (C2SP cosignature/v1) with the
-                   Ed25519 key in Brake key file F, by Python's `cryptography`, an implementation
-                   independent of the node and of the page. --node names the charter node of that key.
 With --vectors DIR, it also runs the page's own verifier (/page/verify.js, in the browser) on every
 transparency-dev inclusion vector in DIR and on the cosignature example of Specs/log.md 7.4.
 And, to see the page follow the event stream: --submit ENVELOPE --socket SOCK posts a declaration to the
@@ -45,20 +41,6 @@ REPORT = """JSON.stringify({
   motions: [...document.querySelectorAll('article.motion')].map(a => a.dataset.motionId),
   compliance: [...document.querySelectorAll('#compliance tr[data-party]')].map(tr => tr.dataset.party),
 })"""
-
-
-def cosigned_note(origin, size, root, key_name, seed):
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    key = Ed25519PrivateKey.from_private_bytes(seed)
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    body = f"{origin}\n{size}\n{root}\n".encode()
-    key_id = hashlib.sha256(key_name.encode() + b"\n\x04" + public).digest()[:4]
-    stamp = int(time.time())
-    signature = key.sign(b"cosignature/v1\ntime %d\n" % stamp + body)
-    line = "\u2014 " + key_name + " " + base64.b64encode(key_id + stamp.to_bytes(8, "big") + signature).decode() + "\n"
-    return body.decode() + "\n" + line
 
 
 def tamper_note(note):
@@ -108,7 +90,7 @@ def vectors_expression(directory):
 })()""" % (json.dumps(inclusion), json.dumps(cosigned))
 
 
-def start_proxy(upstream, tamper, seed, node, tamper_cosignature):
+def start_proxy(upstream, tamper, tamper_cosignature):
     target = urllib.parse.urlsplit(upstream)
 
     class Proxy(http.server.BaseHTTPRequestHandler):
@@ -144,14 +126,9 @@ def start_proxy(upstream, tamper, seed, node, tamper_cosignature):
                 first[0] ^= 0x01
                 hashes[0] = base64.b64encode(bytes(first)).decode()
                 body = json.dumps(proof).encode()
-            if response.status == 200 and path == "/v1/checkpoint" and (seed is not None or tamper_cosignature):
+            if response.status == 200 and path == "/v1/checkpoint" and tamper_cosignature:
                 checkpoint = json.loads(body)
-                if "note" not in checkpoint and seed is not None:
-                    origin = checkpoint["origin"]
-                    checkpoint["note"] = cosigned_note(origin, checkpoint["size"], checkpoint["root"], f"{origin}/{node}", seed)
-                    checkpoint.update(cosigners=[node], quorum=1, final=True)
-                if tamper_cosignature:
-                    checkpoint["note"] = tamper_note(checkpoint["note"])
+                checkpoint["note"] = tamper_note(checkpoint["note"])
                 body = json.dumps(checkpoint).encode()
             self.send_response(response.status)
             for name in ("Content-Type", "Content-Security-Policy", "Retry-After"):
@@ -252,20 +229,14 @@ def main():
     parser.add_argument("--tamper-proof", action="store_true")
     parser.add_argument("--tamper-note", action="store_true")
     parser.add_argument("--vectors", help="Tests/Vectors/merkle/inclusion, to run verify.js on")
-    parser.add_argument("--cosign-key")
-    parser.add_argument("--node", default="node-1")
     parser.add_argument("--submit", help="a DSSE envelope to post once the page is done")
     parser.add_argument("--socket", help="the node's Unix socket, for --submit")
     parser.add_argument("--timeout", type=float, default=40)
     options = parser.parse_args()
     deadline = time.monotonic() + options.timeout
-    seed = None
-    if options.cosign_key:
-        with open(options.cosign_key) as f:
-            seed = base64.b64decode(json.load(f)["seed"])
     url = options.url
-    if options.tamper_proof or options.tamper_note or seed is not None:
-        url = start_proxy(url, options.tamper_proof, seed, options.node, options.tamper_note)
+    if options.tamper_proof or options.tamper_note:
+        url = start_proxy(url, options.tamper_proof, options.tamper_note)
     browser = Browser(options.chromium, url + "/")
     try:
         page = None

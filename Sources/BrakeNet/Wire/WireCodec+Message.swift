@@ -57,6 +57,10 @@ extension WireCodec {
                 wireStatus.failureReason = reason
             }
             out.body = .snapshotStatus(wireStatus)
+        case .checkpointProposal(let note):
+            out.body = .checkpointProposal(try wire(checkpointNote: note))
+        case .checkpointCosignatures(let note):
+            out.body = .checkpointCosignatures(try wire(checkpointNote: note))
         case .gossipDigest(let digest):
             out.body = .gossipDigest(wire(digest))
         case .gossipPull(let ids):
@@ -92,6 +96,10 @@ extension WireCodec {
             body = .snapshotChunk(try snapshotChunk(chunk))
         case .snapshotStatus(let status):
             body = .snapshotStatus(try snapshotStatus(status))
+        case .checkpointProposal(let note):
+            body = .checkpointProposal(note: try checkpointNote(note, "checkpoint_proposal"))
+        case .checkpointCosignatures(let note):
+            body = .checkpointCosignatures(note: try checkpointNote(note, "checkpoint_cosignatures"))
         case .gossipDigest(let digest):
             body = .gossipDigest(try gossipDigest(digest))
         case .gossipPull(let pull):

@@ -208,6 +208,24 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     set {body = .gossipDeclarations(newValue)}
   }
 
+  /// The leader proposes a checkpoint (Specs/log.md 7.5).
+  var checkpointProposal: Brake_Peer_V1_CheckpointNote {
+    get {
+      if case .checkpointProposal(let v)? = body {return v}
+      return Brake_Peer_V1_CheckpointNote()
+    }
+    set {body = .checkpointProposal(newValue)}
+  }
+
+  /// Cosignatures of a checkpoint: a node's answer to a proposal, or the leader's final note.
+  var checkpointCosignatures: Brake_Peer_V1_CheckpointNote {
+    get {
+      if case .checkpointCosignatures(let v)? = body {return v}
+      return Brake_Peer_V1_CheckpointNote()
+    }
+    set {body = .checkpointCosignatures(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -231,6 +249,10 @@ nonisolated struct Brake_Peer_V1_PeerMessage: Sendable {
     case gossipPull(Brake_Peer_V1_GossipPull)
     /// Gossip: pooled declarations answering a pull.
     case gossipDeclarations(Brake_Peer_V1_GossipDeclarations)
+    /// The leader proposes a checkpoint (Specs/log.md 7.5).
+    case checkpointProposal(Brake_Peer_V1_CheckpointNote)
+    /// Cosignatures of a checkpoint: a node's answer to a proposal, or the leader's final note.
+    case checkpointCosignatures(Brake_Peer_V1_CheckpointNote)
 
   }
 
@@ -648,6 +670,22 @@ nonisolated struct Brake_Peer_V1_FreshnessEcho: Sendable {
   init() {}
 
   fileprivate var _quorumAgeMillis: UInt64? = nil
+}
+
+/// A checkpoint as a C2SP signed note (c2sp.org/signed-note, c2sp.org/tlog-checkpoint): the body
+/// (origin = federation id, tree size, root), a blank line, and one cosignature/v1 line per cosigner
+/// (c2sp.org/tlog-cosignature). At most 64 KiB; a receiver drops a note that does not parse or whose
+/// cosignature under a charter node's key name does not verify.
+nonisolated struct Brake_Peer_V1_CheckpointNote: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var note: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 /// A follower hands a client's declaration to the leader. The leader answers with a SubmitAnswer
@@ -1196,7 +1234,7 @@ nonisolated extension Brake_Peer_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".PeerMessage"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{3}freshness_probe\0\u{3}freshness_echo\0\u{4}\u{4}gossip_digest\0\u{3}gossip_pull\0\u{3}gossip_declarations\0\u{c}\u{17}\u{11}")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{2}\u{8}raft\0\u{1}submit\0\u{3}submit_answer\0\u{3}snapshot_chunk\0\u{3}snapshot_status\0\u{3}freshness_probe\0\u{3}freshness_echo\0\u{4}\u{4}gossip_digest\0\u{3}gossip_pull\0\u{3}gossip_declarations\0\u{4}\u{8}checkpoint_proposal\0\u{3}checkpoint_cosignatures\0\u{c}\u{17}\u{7}\u{c} \u{8}")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1336,6 +1374,32 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
           self.body = .gossipDeclarations(v)
         }
       }()
+      case 30: try {
+        var v: Brake_Peer_V1_CheckpointNote?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .checkpointProposal(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .checkpointProposal(v)
+        }
+      }()
+      case 31: try {
+        var v: Brake_Peer_V1_CheckpointNote?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .checkpointCosignatures(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .checkpointCosignatures(v)
+        }
+      }()
       default: break
       }
     }
@@ -1392,6 +1456,14 @@ nonisolated extension Brake_Peer_V1_PeerMessage: SwiftProtobuf.Message, SwiftPro
     case .gossipDeclarations?: try {
       guard case .gossipDeclarations(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+    }()
+    case .checkpointProposal?: try {
+      guard case .checkpointProposal(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
+    }()
+    case .checkpointCosignatures?: try {
+      guard case .checkpointCosignatures(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
     }()
     case nil: break
     }
@@ -2188,6 +2260,36 @@ nonisolated extension Brake_Peer_V1_FreshnessEcho: SwiftProtobuf.Message, SwiftP
     if lhs.sentAt != rhs.sentAt {return false}
     if lhs._quorumAgeMillis != rhs._quorumAgeMillis {return false}
     if lhs.commitIndex != rhs.commitIndex {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Brake_Peer_V1_CheckpointNote: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".CheckpointNote"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}note\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Brake_Peer_V1_CheckpointNote, rhs: Brake_Peer_V1_CheckpointNote) -> Bool {
+    if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
