@@ -80,32 +80,21 @@ struct Sign: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            // A motion id is 64 lowercase hex digits; anything else never reaches the URL.
-            guard motionID.utf8.count == 64, motionID.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-                throw CLIError(.usage, "a motion id is 64 lowercase hex digits", code: "invalid_motion_id")
-            }
+            try SignedFetch.requireID(motionID, what: "a motion", code: "invalid_motion_id")
             let client = try node.client()
             let signer = try loadKey(key)
-            let record = try await client.get("/v1/motions/\(motionID)").object ?? [:]
-            guard let encoded = record["payload"] as? String, let payload = Data(base64Encoded: encoded) else {
-                throw CLIError(.unavailable, "the node returned motion \(motionID) without its payload")
-            }
-            // Never sign what the node merely says: the id must be the hash of the bytes we sign, and
-            // those bytes must be a motion, shown field by field below.
-            guard BrakeCore.motionID(payload: Array(payload)) == motionID else {
-                throw CLIError(.refused, "the payload the node returned does not hash to \(motionID); not signing", code: "payload_mismatch")
-            }
+            // The id must be the hash of the bytes we sign, and those bytes must be a motion, shown
+            // field by field below.
+            let payload = try await SignedFetch.payload(at: "/v1/motions/\(motionID)", id: motionID, what: "motion", from: client)
             let motion: Motion
-            do throws(BrakeError) { motion = try Motion.parse(payload: Array(payload)) } catch {
+            do throws(BrakeError) { motion = try Motion.parse(payload: payload) } catch {
                 throw CLIError(.refused, "motion \(motionID) is not a valid motion (\(error.message)); not signing", code: error.code.rawValue)
             }
             if !json {
                 print("signing motion \(motionID) as \(DisplayText.escaped(signer.party ?? "?")):")
-                for (label, value) in motion.displayFields {
-                    print("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + value)
-                }
+                SignedFetch.show(motion.displayFields)
             }
-            let envelope = Envelope(payloadType: Motion.payloadType, payload: Array(payload)).signed(with: signer.key)
+            let envelope = Envelope(payloadType: Motion.payloadType, payload: payload).signed(with: signer.key)
             try await submit(envelope, to: client, json: json)
         }
     }

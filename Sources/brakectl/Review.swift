@@ -66,9 +66,7 @@ struct Dispute: AsyncParsableCommand {
 private func review(
     _ attestationID: String, verdict: ReviewVerdict, reason: String, key: String, node: NodeOptions, json: Bool
 ) async throws(CLIError) {
-    guard attestationID.utf8.count == 64, attestationID.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-        throw CLIError(.usage, "an attestation id is 64 lowercase hex digits", code: "invalid_attestation_id")
-    }
+    try SignedFetch.requireID(attestationID, what: "an attestation", code: "invalid_attestation_id")
     if verdict == .dispute, reason.isEmpty {
         throw CLIError(.usage, "a dispute needs --reason", code: "invalid_review")
     }
@@ -76,22 +74,15 @@ private func review(
     let signer = try loadKey(key)
     guard let party = signer.party else { throw CLIError(.usage, "the key file \(key) names no party") }
     let federation = try await client.federation()
-    let record = try await client.get("/v1/attestations/\(attestationID)").object ?? [:]
-    guard let encoded = record["payload"] as? String, let payload = Data(base64Encoded: encoded) else {
-        throw CLIError(.unavailable, "the node returned attestation \(attestationID) without its payload")
-    }
-    guard BrakeCore.motionID(payload: Array(payload)) == attestationID else {
-        throw CLIError(.refused, "the payload the node returned does not hash to \(attestationID); not signing", code: "payload_mismatch")
-    }
+    let payload = try await SignedFetch.payload(
+        at: "/v1/attestations/\(attestationID)", id: attestationID, what: "attestation", from: client)
     let attestation: Attestation
-    do throws(BrakeError) { attestation = try Attestation.parse(payload: Array(payload)) } catch {
+    do throws(BrakeError) { attestation = try Attestation.parse(payload: payload) } catch {
         throw CLIError(.refused, "\(attestationID) is not a valid attestation (\(error.message)); not signing", code: error.code.rawValue)
     }
     if !json {
         print("\(verdict == .dispute ? "disputing" : "countersigning") attestation \(attestationID) as \(DisplayText.escaped(party)):")
-        for (label, value) in attestation.displayFields {
-            print("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + value)
-        }
+        SignedFetch.show(attestation.displayFields)
     }
     let review = AttestationReview(
         federation: federation, attestation: attestationID, party: party, verdict: verdict, reason: reason,
