@@ -7,6 +7,9 @@ extension Registry {
     /// The motion with this id.
     public func motion(id: String) -> MotionRecord? { motionsByID[id] }
 
+    /// How many motions are open (by state, as `motions` would list them), without listing them.
+    public var openMotionCount: Int { lookup.openMotions.count }
+
     /// Every pause ever triggered, oldest first (by the entry that triggered it, then id).
     public var pauses: [Pause] {
         pausesByID.values.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }

@@ -101,7 +101,7 @@ public struct APIServer: Sendable {
     func status() async -> Response {
         var status = driver.publishedStatus()
         let registry = await driver.currentRegistry()
-        NodeDriver.addRegistryFigures(registry, at: driver.currentWallTime(), to: &status)
+        NodeDriver.addRegistryFigures(registry, to: &status, digest: driver.digests)
         return APIResponses.json(status)
     }
 

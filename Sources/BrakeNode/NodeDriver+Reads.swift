@@ -71,7 +71,8 @@ extension NodeDriver {
         var status = consensusStatus()
         let now = clock.now()
         status.fresh = replica.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
-        Self.addRegistryFigures(replica.registry, at: now.wall, to: &status)
+        status.pausesInForce = replica.registry.pausesInForce(at: now.wall).count
+        Self.addRegistryFigures(replica.registry, to: &status, digest: digests)
         return status
     }
 
@@ -122,12 +123,13 @@ extension NodeDriver {
         return status
     }
 
-    /// Fills in what the registry says: pauses in force, open motions, and the digest unless
-    /// `digest` is false (it encodes the whole registry).
-    static func addRegistryFigures(_ registry: Registry, at now: Millis, to status: inout NodeStatus, digest: Bool = true) {
-        status.pausesInForce = registry.pausesInForce(at: now).count
-        status.openMotions = registry.motions.filter { $0.state == .open }.count
-        if digest { status.registryDigest = registry.digestHex() }
+    /// Fills in what the registry says beyond the published status: the open motions (counted by
+    /// the registry's lookup, not by listing them) and, unless `digest` is nil, the registry digest
+    /// from `digest`, which encodes the whole registry once per applied index. The pauses in force
+    /// come from the published check table (`publishedStatus`).
+    static func addRegistryFigures(_ registry: Registry, to status: inout NodeStatus, digest: RegistryDigestCache?) {
+        status.openMotions = registry.openMotionCount
+        if let digest { status.registryDigest = digest.digest(of: registry) }
     }
 
     /// Answers whether `scope` is paused.
