@@ -61,12 +61,11 @@
 #define BIT(m, j)       (((m) >> (j)) & 1)
 
 typedef Node {
-    /* persistent: term, vote, log (and commit, which Brake persists)      */
+    /* persistent: term, vote, log                                         */
     byte term;
     byte voted = NONE;
     byte nlog;
     byte log[MAX_LOG];
-    byte commit;
     /* derived from the log, kept for speed (no new states): the voters of
        the last conf entry in the log, or INIT, and that entry's index      */
     byte cfg = INIT;
@@ -75,6 +74,8 @@ typedef Node {
     byte role;
     byte votes;             /* candidate: bit j once j granted its vote     */
     byte match[N];          /* leader: matchIndex of each node              */
+    byte commit;            /* leader: commitIndex (a follower's commit
+                               index decides nothing here: left out)        */
 };
 
 Node n[N];
@@ -137,6 +138,7 @@ inline size_of(m) {
 inline become_follower(i) {
     n[i].role = FOLLOWER;
     n[i].votes = 0;
+    n[i].commit = 0;
     k = 0;
     do
     :: k < N -> n[i].match[k] = 0; k++
@@ -259,11 +261,12 @@ inline propose(i, s) {
     printf("MSC: leader %d proposes voters %d in term %d\n", i, n[i].cfg, n[i].term)
 }
 
-/* Leader i sends j the entry after the longest prefix their logs share
-   (what AppendEntries converges to, one entry per step, §5.3), or only its
-   commit index when j has its whole log. j adopts the term, truncates a
-   conflicting suffix (never below its commit index) and uses the new
-   configuration at once; the leader learns j's match.                     */
+/* Leader i sends a voter j of its configuration the entry after the
+   longest prefix their logs share (what AppendEntries converges to, one
+   entry per step, §5.3). j adopts the term, truncates a conflicting suffix
+   and uses the configuration of its new log at once; the leader learns j's
+   match. (Learners are not modelled: a node added to the voters catches up
+   through this step.)                                                      */
 inline replicate(i, j) {
     nt = n[i].term;
     adopt_term(j);
@@ -281,7 +284,6 @@ inline replicate(i, j) {
         k = p;
         do
         :: k < n[j].nlog ->
-            assert(k >= n[j].commit);   /* never below j's own commit index */
             n[j].log[k] = 0;
             k++
         :: else -> break
@@ -295,19 +297,9 @@ inline replicate(i, j) {
     if
     :: p > n[i].match[j] -> n[i].match[j] = p
     :: else -> skip
-    fi;
-    c = (n[i].commit < p -> n[i].commit : p);
-    ct = n[i].term;
-    if
-    :: c > n[j].commit -> record_commit(j, c)
-    :: else -> skip
     fi
 }
 
-/* §5.3, §5.4.2: the leader commits the highest index of its own term that
-   a majority of its current voters stores; it counts itself only while it
-   is a voter (thesis §4.2.2). A leader that removed itself steps down once
-   that change is committed.                                                */
 inline advance_commit(i) {
     ct = n[i].term;
     c = n[i].nlog;
@@ -352,9 +344,8 @@ inline advance_commit(i) {
 
 #define DO_REPLICATE(i, j) \
     d_step { \
-        n[i].role == LEADER && i != j && n[j].term <= n[i].term && \
-        (n[j].term < n[i].term || n[j].role != FOLLOWER || n[i].match[j] < n[i].nlog || \
-         n[j].commit < n[i].commit) -> \
+        n[i].role == LEADER && i != j && VOTER(i, j) && n[j].term <= n[i].term && \
+        (n[j].term < n[i].term || n[j].role != FOLLOWER || n[i].match[j] < n[i].nlog) -> \
         replicate(i, j); \
         advance_commit(i) \
     }
@@ -367,10 +358,11 @@ inline advance_commit(i) {
         advance_commit(i) \
     }
 
-/* A leader or candidate may stop at any time (a crash that keeps the
-   persistent state, check-quorum, a lost election).                        */
+/* A leader may stop at any time (a crash that keeps the persistent state,
+   check-quorum). A candidate that gives up needs no step: it is one that
+   never acts again, and a newer term or a leader's entry stops it.         */
 #define STOP(i) \
-    d_step { n[i].role != FOLLOWER -> become_follower(i) }
+    d_step { n[i].role == LEADER -> become_follower(i) }
 
 active [N] proctype node() {
 end:            /* a state with nothing left to do within the bounds is fine */

@@ -36,6 +36,16 @@ extension RaftNode {
         return (entry.index, entry.term)
     }
 
+    /// Whether this node may start an election when its timer runs out: a voter of its
+    /// membership, or a voter removed by a conf entry its log does not yet know committed. Until
+    /// that entry commits, the group may still need the removed node to lead (thesis §4.2.2,
+    /// Figure 4.6: the remaining voter of a two-voter group may be unable to win without the
+    /// removed node's vote); its own vote does not count (`tallyWon`). A node that knows its
+    /// removal committed, a learner and a node that never was a voter never campaign.
+    var mayCampaign: Bool {
+        isVoter || (confChangePending && log.memberships.beforeLatest.voters.contains(id))
+    }
+
     /// Whether the last conf entry in the log is not yet committed.
     public var confChangePending: Bool {
         (log.memberships.latestChangeIndex ?? 0) > log.committed
