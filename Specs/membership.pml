@@ -69,6 +69,7 @@ typedef Node {
     /* derived from the log, kept for speed (no new states): the voters of
        the last conf entry in the log, or INIT, and that entry's index      */
     byte cfg = INIT;
+    byte pcfg = INIT;       /* the voters before that entry                 */
     byte cfgidx;
     /* volatile                                                             */
     byte role;
@@ -99,12 +100,14 @@ hidden byte k, c, p, votes_n, tmp, nt, ct;
    time, thesis §4.1), INIT without one.                                    */
 inline recompute_cfg(i) {
     n[i].cfg = INIT;
+    n[i].pcfg = INIT;
     n[i].cfgidx = 0;
     k = 0;
     do
     :: k < n[i].nlog ->
         if
-        :: ECONF(n[i].log[k]) -> n[i].cfg = EMASK(n[i].log[k]); n[i].cfgidx = k + 1
+        :: ECONF(n[i].log[k]) ->
+            n[i].pcfg = n[i].cfg; n[i].cfg = EMASK(n[i].log[k]); n[i].cfgidx = k + 1
         :: else -> skip
         fi;
         k++
@@ -180,31 +183,36 @@ inline record_commit(i, upto) {
 
 /* ---------------------------------------------------------------- actions */
 
-/* §5.2: a voter of its own configuration times out and campaigns; a
-   learner, a spare or a removed node never does.                           */
+/* §5.2: a voter of its own configuration times out and campaigns, and so
+   may a voter removed by the last conf entry in its log (thesis §4.2.2:
+   the Swift core allows it only while that entry is uncommitted; allowing
+   it always here only adds behaviours). Its own vote counts only if it is
+   a voter. A spare never campaigns.                                        */
 #define TIMEOUT(i) \
     d_step { \
-        n[i].role != LEADER && n[i].term < MAX_TERM && VOTER(i, i) -> \
+        n[i].role != LEADER && n[i].term < MAX_TERM && (VOTER(i, i) || BIT(n[i].pcfg, i)) -> \
         n[i].term++; \
         n[i].voted = i; \
         become_follower(i); \
         n[i].role = CANDIDATE; \
-        n[i].votes = 1 << i; \
+        n[i].votes = (VOTER(i, i) -> 1 << i : 0); \
         printf("MSC: node %d campaigns in term %d\n", i, n[i].term) \
     }
 
-/* Candidate i asks j for its vote. j drops the request from a node that is
-   not a member of j's configuration; otherwise it adopts a newer term, and
-   grants if it is a voter itself, has not voted for another in the term,
-   and i's log is at least as up to date (§5.4.1).                          */
+/* Candidate i asks j for its vote. j adopts a newer term and grants if it
+   has not voted for another in the term and i's log is at least as up to
+   date (§5.4.1), whatever its own configuration says (a learner may be a
+   voter it has not heard of yet); i counts only its own voters' votes. The
+   Swift core also drops requests from nodes outside j's membership: a
+   subset of these behaviours.                                              */
 #define REQUEST_VOTE(i, j) \
     d_step { \
-        n[i].role == CANDIDATE && i != j && VOTER(j, i) && n[j].term <= n[i].term && \
+        n[i].role == CANDIDATE && i != j && VOTER(i, j) && n[j].term <= n[i].term && \
         !BIT(n[i].votes, j) -> \
         nt = n[i].term; \
         adopt_term(j); \
         if \
-        :: VOTER(j, j) && (n[j].voted == NONE || n[j].voted == i) && UP_TO_DATE(i, j) -> \
+        :: (n[j].voted == NONE || n[j].voted == i) && UP_TO_DATE(i, j) -> \
             n[j].voted = i; \
             n[i].votes = n[i].votes | (1 << j) \
         :: else -> skip \
@@ -256,6 +264,7 @@ inline become_leader(i) {
 inline propose(i, s) {
     n[i].log[n[i].nlog] = ENTRY(n[i].term, 1, n[i].cfg ^ (1 << s));
     n[i].nlog++;
+    n[i].pcfg = n[i].cfg;
     n[i].cfg = n[i].cfg ^ (1 << s);
     n[i].cfgidx = n[i].nlog;
     printf("MSC: leader %d proposes voters %d in term %d\n", i, n[i].cfg, n[i].term)
