@@ -192,6 +192,8 @@ public actor NodeDriver {
     }
 
     func carryOut(_ ready: ReplicaReady) throws {
+        // 0. The peer set follows the charter before anything is sent to a new node.
+        if let peers = ready.peers { transport.follow(peers) }
         // 1. Durable before anything that depends on it leaves the node.
         if ready.needsPersist {
             try store.persist(

@@ -52,6 +52,7 @@ extension BrakeReplica {
             }
             answerReads()
             maybeCompact()
+            notePeerChanges()
         }
         pending.pool = pool.takeWrites()
         let out = pending
