@@ -71,7 +71,8 @@ public struct BrakeDaemon: Sendable {
             throw error
         }
         await driver.start()
-        let workers = SignatureWorkers(charter: charter)
+        let published = driver.published
+        let workers = SignatureWorkers(charterInForce: { published.charter ?? charter })
         var peerServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let links {
             let port = try await links.network.start()
