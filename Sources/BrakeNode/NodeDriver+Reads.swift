@@ -97,6 +97,7 @@ extension NodeDriver {
             snapshotsInstalled: replica.snapshotsInstalled,
             clockRefusedAppends: replica.refusedAppends,
             voters: raft.voters,
+            learners: raft.learners,
             fresh: false,
             halted: replica.halted,
             pausesInForce: 0,

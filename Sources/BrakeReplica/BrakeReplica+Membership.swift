@@ -46,10 +46,60 @@ extension BrakeReplica {
     }
 
     /// Raft's voters and learners as this node's log has them.
-    var raftMembers: [NodeID] { raft.voters }
+    var raftMembers: [NodeID] { raft.membership.members }
 
-    /// The entry for `id` in the charter in force or, for a node it dropped, in the genesis charter.
+    /// The entry for `id` in the charter in force or, for a node it dropped, in the latest charter
+    /// of the chain that listed it.
     func knownNode(_ id: NodeID) -> NodeInfo? {
-        registry.charter.node(id: id) ?? charter.node(id: id)
+        if let node = registry.charter.node(id: id) { return node }
+        for epoch in registry.charterHistory.reversed() {
+            if let node = epoch.charter.node(id: id) { return node }
+        }
+        return charter.node(id: id)
+    }
+
+    /// For each node of the charter in force, the index of the charter epoch from which the chain
+    /// lists it without a break (0: since genesis).
+    var listedSince: [NodeID: UInt64] {
+        var since: [NodeID: UInt64] = [:]
+        for node in registry.charter.nodes {
+            var index: UInt64 = 0
+            for epoch in registry.charterHistory.reversed() {
+                guard epoch.charter.node(id: node.id) != nil else { break }
+                index = epoch.index
+            }
+            since[node.id] = index
+        }
+        return since
+    }
+
+    /// The plan a leader follows now (nil on a follower).
+    public var membershipPlan: MembershipPlan? {
+        guard raft.role == .leader else { return nil }
+        let members = raft.membership.members
+        var match: [NodeID: UInt64] = [:]
+        var applied: [NodeID: UInt64] = [:]
+        for member in members {
+            match[member] = raft.matchIndex(of: member)
+            applied[member] = member == nodeID ? registry.appliedIndex : gossip.peerHeads[member]?.index
+        }
+        return MembershipPlan(
+            target: Set(registry.charter.nodes.map(\.id)), membership: raft.membership, leader: nodeID,
+            lastIndex: raft.lastIndex, matchIndex: match, catchUpEntries: config.learnerCatchUpEntries,
+            listedSince: listedSince, appliedIndex: applied)
+    }
+
+    /// On a leader that applied everything committed: the next step towards the charter's nodes,
+    /// if Raft will take one now (no change uncommitted, no transfer under way).
+    mutating func followCharter() {
+        guard halted == nil, raft.role == .leader, registry.appliedIndex >= raft.commitIndex,
+              !raft.confChangePending, raft.transferTarget == nil,
+              let plan = membershipPlan, !plan.isSettled, let step = plan.next else { return }
+        switch step {
+        case .change(let change):
+            if (try? raft.proposeConfChange(change)) != nil { membershipChanges += 1 }
+        case .transferLeadership(let successor):
+            try? raft.transferLeadership(to: successor)
+        }
     }
 }

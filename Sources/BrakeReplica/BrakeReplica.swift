@@ -88,6 +88,8 @@ public struct BrakeReplica: Sendable {
     /// The peer set last reported to the shell (`BrakeReplica+Membership`), and its ids.
     var reportedPeers: [NodeInfo] = []
     var peerIDs: Set<NodeID> = []
+    /// Membership changes this node proposed as leader since start (`followCharter`).
+    public internal(set) var membershipChanges = 0
 
     struct InFlight {
         var declarationID: String
@@ -215,6 +217,7 @@ public struct BrakeReplica: Sendable {
         poolTick()
         gossipTick()
         checkCensorship()
+        followCharter()
         probeLeader()
         expireWaiters()
         resendStalledChunks()
