@@ -31,7 +31,7 @@ public struct APIServer: Sendable {
     /// served at `GET /v1/charter`.
     public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, charterEnvelope: Envelope) {
         self.init(
-            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charter: driver.charter),
+            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charterInForce: { [published = driver.published, genesis = driver.charter] in published.charter ?? genesis }),
             charterEnvelope: charterEnvelope)
     }
 

@@ -15,14 +15,22 @@ import Synchronization
 /// error admission would give, and costs the driver nothing. Clients looping on maximal bodies
 /// wait in these queues; `check` and the other requests run on the cooperative pool, which they
 /// cannot occupy.
+///
+/// The keys are the charter in force (amendments add and revoke keys), read from `charterInForce`
+/// at each check. A signature by a key that charter does not know is not refused here: the core
+/// decides, with the charter it holds then (`unknown_key`, or `revoked_key` for a revoked one).
 final class SignatureWorkers: Sendable {
     private let queues: [DispatchQueue]
     private let next = Atomic<Int>(0)
-    private let charter: Charter
+    private let charterInForce: @Sendable () -> Charter
 
-    init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.charter = charter
+    init(charterInForce: @escaping @Sendable () -> Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.charterInForce = charterInForce
         self.queues = (0..<max(1, width)).map { DispatchQueue(label: "brake.precheck.\($0)", qos: .utility) }
+    }
+
+    convenience init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.init(charterInForce: { charter }, width: width)
     }
 
     /// The signatures of the declarations that `message` carries (a leader's append), verified in
@@ -31,7 +39,7 @@ final class SignatureWorkers: Sendable {
     func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
         guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind,
               entries.contains(where: { !$0.isNoop }) else { return [:] }
-        let charter = self.charter
+        let charter = charterInForce()
         return await onWorker {
             let found = Mutex<[UInt64: SignatureMemo]>([:])
             DispatchQueue.concurrentPerform(iterations: entries.count) { i in
@@ -46,11 +54,16 @@ final class SignatureWorkers: Sendable {
 
     /// The envelope and the signatures verified for it, or the refusal.
     func check(_ bytes: [UInt8]) async -> Result<(Envelope, SignatureMemo), BrakeError> {
-        let charter = self.charter
+        let charter = charterInForce()
         return await onWorker {
             Result { () throws(BrakeError) in
                 let envelope = try Envelope(json: bytes)
-                return (envelope, try SignatureMemo.verifying(envelope, under: charter))
+                do throws(BrakeError) {
+                    return (envelope, try SignatureMemo.verifying(envelope, under: charter))
+                } catch {
+                    guard error.code == .unknownKey else { throw error }
+                    return (envelope, .none)
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ extension BrakeReplica {
             let step = raft.ready()
             pending.hardState = step.hardState
             pending.entries = step.entries
+            notePromotions(step.entries)
             // Stamps never decrease along the log: a future leader stamps above every entry it holds.
             for entry in step.entries where !entry.isNoop {
                 if let stamp = LogRecord.stamp(of: entry.data) { lastStamp = max(lastStamp, stamp) }
@@ -52,6 +53,8 @@ extension BrakeReplica {
             }
             answerReads()
             maybeCompact()
+            followCharter()
+            notePeerChanges()
         }
         pending.pool = pool.takeWrites()
         let out = pending
@@ -68,7 +71,8 @@ extension BrakeReplica {
             verifiedAhead = verifiedAhead.filter { $0.key > entry.index }
         }
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
-        let result = registry.apply(index: entry.index, data: entry.data, memo: memo)
+        // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
+        let result = registry.apply(index: entry.index, data: entry.isConfEntry ? [] : entry.data, memo: memo)
         let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
