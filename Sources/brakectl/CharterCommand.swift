@@ -7,8 +7,8 @@ import Foundation
 struct CharterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter",
-        abstract: "Create, sign and verify a charter.",
-        subcommands: [Init.self, SignCharter.self, Verify.self]
+        abstract: "Create, sign and verify a charter; show it and its history.",
+        subcommands: [Init.self, SignCharter.self, Verify.self, Show.self, History.self]
     )
 
     struct Init: AsyncParsableCommand {
