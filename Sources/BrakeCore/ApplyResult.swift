@@ -39,13 +39,17 @@ public struct ApplyResult: Sendable, Hashable {
     public var events: [RegistryEvent]
     /// The rows to write with this entry, `.meta` first; empty only for a stale index.
     public var changed: [RegistryKey]
+    /// Whether this entry made a new charter current (an amendment passed or a revocation committed):
+    /// `Registry.charter` now differs, and the shell must follow it (peers, pins, Raft membership).
+    public var charterChanged: Bool
 
     /// Creates a result.
-    public init(index: UInt64, outcome: Outcome, events: [RegistryEvent], changed: [RegistryKey]) {
+    public init(index: UInt64, outcome: Outcome, events: [RegistryEvent], changed: [RegistryKey], charterChanged: Bool = false) {
         self.index = index
         self.outcome = outcome
         self.events = events
         self.changed = changed
+        self.charterChanged = charterChanged
     }
 }
 
@@ -53,10 +57,10 @@ public struct ApplyResult: Sendable, Hashable {
 public struct DeclarationReceipt: Sendable, Hashable, Codable {
     /// The declaration id.
     public var id: String
-    /// "motion", "attestation" or "review".
+    /// "motion", "attestation", "review", "amendment" or "revocation".
     public var kind: String
-    /// For a motion, its state after the entry (`open`, `passed`…); for a review, `countersigned` or
-    /// `disputed`; nil for an attestation.
+    /// For a motion or an amendment, its state after the entry (`open`, `passed`…); for a review,
+    /// `countersigned` or `disputed`; nil for an attestation and a revocation.
     public var state: String?
     /// All parties whose signatures are recorded for it.
     public var signers: [String]

@@ -86,6 +86,24 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         /// A charter key that has not signed the charter: every key a charter lists must prove that its
         /// holder has it, by signing the charter (proof of possession).
         public static let unprovenKey = Code(rawValue: "unproven_key")
+        /// A signature by a key that an earlier charter listed and the current one does not: revoked by
+        /// an amendment or a revocation, it verifies nothing from the entry that removed it on.
+        public static let revokedKey = Code(rawValue: "revoked_key")
+        /// An amendment that adds a key to a party that has not signed it with a key it already holds:
+        /// no party can add a key for another.
+        public static let unauthorizedKeyChange = Code(rawValue: "unauthorized_key_change")
+        /// An amendment or revocation that would leave a policy (trigger, lift or amend) impossible to
+        /// meet by the parties of the next charter; the message names the policy and why.
+        public static let unsatisfiablePolicy = Code(rawValue: "unsatisfiable_policy")
+        /// An amendment whose `amends` is not the id of the current charter (it was written for a
+        /// charter that has since changed).
+        public static let staleAmendment = Code(rawValue: "stale_amendment")
+        /// An amendment that breaks another rule (its next charter does not validate, changes the
+        /// federation or changes nothing, moves or restores a key, a bad lifetime or field).
+        public static let invalidAmendment = Code(rawValue: "invalid_amendment")
+        /// A revocation that breaks a rule: no key, a key the party does not hold, all of its keys, or
+        /// not signed by the party with a key it keeps.
+        public static let invalidRevocation = Code(rawValue: "invalid_revocation")
 
         /// Whether a registry that has applied more entries could answer differently: a refusal that
         /// depends on the motions, pauses and attestations recorded so far (a motion not yet known, a
@@ -98,6 +116,7 @@ public struct BrakeError: Error, Sendable, Hashable, CustomStringConvertible, Co
         private static let stateDependent: Set<Code> = [
             .proposerNotSigned, .motionExpired, .motionClosed, .unknownPause, .pauseNotInForce, .alreadyPaused,
             .noNewSignature, .invalidAttestation, .duplicateAttestation, .unknownAttestation, .duplicateReview,
+            .staleAmendment,
         ]
     }
 

@@ -6,9 +6,15 @@ public enum Declaration: Sendable, Hashable {
     case attestation(Attestation)
     /// A government's countersignature or dispute of an attestation.
     case review(AttestationReview)
+    /// A proposal to replace the charter (or a co-signature of one).
+    case amendment(Amendment)
+    /// A party's withdrawal of some of its own keys.
+    case revocation(Revocation)
 
     /// The payload types the registry accepts, in the order error messages list them.
-    public static let payloadTypes = [Motion.payloadType, Attestation.payloadType, AttestationReview.payloadType]
+    public static let payloadTypes = [
+        Motion.payloadType, Attestation.payloadType, AttestationReview.payloadType, Amendment.payloadType, Revocation.payloadType,
+    ]
 
     /// Whether `payloadType` is one the registry accepts (same bytes).
     public static func accepts(payloadType: String) -> Bool {
@@ -34,15 +40,35 @@ public enum Declaration: Sendable, Hashable {
         if Bytes.same(envelope.payloadType, AttestationReview.payloadType) {
             return .review(try AttestationReview.parse(payload: envelope.payload))
         }
+        if Bytes.same(envelope.payloadType, Amendment.payloadType) {
+            return .amendment(try Amendment.parse(payload: envelope.payload))
+        }
+        if Bytes.same(envelope.payloadType, Revocation.payloadType) {
+            return .revocation(try Revocation.parse(payload: envelope.payload))
+        }
         throw wrongPayloadType(envelope.payloadType)
     }
 
-    /// "motion", "attestation" or "review".
+    /// "motion", "attestation", "review", "amendment" or "revocation".
     public var kindName: String {
         switch self {
         case .motion: "motion"
         case .attestation: "attestation"
         case .review: "review"
+        case .amendment: "amendment"
+        case .revocation: "revocation"
+        }
+    }
+
+    /// The party a declaration speaks for: a motion's or an amendment's proposer, an attestation's,
+    /// a review's or a revocation's party.
+    public var owner: String {
+        switch self {
+        case .motion(let motion): motion.proposer
+        case .attestation(let attestation): attestation.party
+        case .review(let review): review.party
+        case .amendment(let amendment): amendment.proposer
+        case .revocation(let revocation): revocation.party
         }
     }
 }

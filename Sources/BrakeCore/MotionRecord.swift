@@ -73,8 +73,12 @@ public struct MotionRecord: Sendable, Hashable, Codable {
         self.pauseID = pauseID
     }
 
-    /// The distinct parties that signed, in signing order.
-    public var signerParties: [String] { signers.map(\.party) }
+    /// The distinct parties that signed, in signing order. (A party whose recorded signature was by a
+    /// key revoked since may sign again with another key: it is listed once.)
+    public var signerParties: [String] {
+        var seen = Set<String>()
+        return signers.map(\.party).filter { seen.insert($0).inserted }
+    }
 
     /// The state as seen at `now`: an open motion at or past its expiry reads as expired even before
     /// the next entry records it.

@@ -18,7 +18,8 @@ extension Registry {
                     signers: newSigners, state: .open, openedAt: index,
                     pauseID: motion.kind == .lift ? motion.pause : nil)
             }
-            let passes = now < motion.expires && policy(for: motion.kind).isSatisfied(by: Set(record.signerParties), in: charter)
+            let counting = countingParties(record.signers)
+            let passes = now < motion.expires && policy(for: motion.kind).isSatisfied(by: counting, in: charter)
             if passes {
                 record.state = .passed
                 record.passedAt = index
@@ -56,6 +57,12 @@ extension Registry {
                 envelope: Envelope(payloadType: v.envelope.payloadType, payload: v.envelope.payload, signatures: newSignatures),
                 signers: newSigners.map(\.party), index: index, time: now)
             return commit(record, of: attested, changes: &changes)
+
+        case .amendment(let amendment, let existing, let passes):
+            return commit(amendment, existing: existing, passes: passes, v, index: index, at: now, changes: &changes)
+
+        case .revocation(let revocation, let next):
+            return commit(revocation, next: next, v, index: index, changes: &changes)
         }
     }
 
@@ -68,7 +75,7 @@ extension Registry {
         case .trigger:
             let pause = Pause(
                 id: record.id, scope: motion.scope, reason: motion.reason, triggeredAt: index, since: now,
-                signers: record.signerParties, sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
+                signers: record.signerParties.filter(countingParties(record.signers).contains), sunset: charter.pauseSunsetSeconds.map { now + $0 * 1000 })
             store(pause)
             complianceLookup.opened(pause, charter: charter)
             changes.touch(.pause(pause.id))

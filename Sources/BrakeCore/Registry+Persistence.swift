@@ -8,6 +8,8 @@ extension Registry {
         case .pause(let id): pausesByID[id]?.json.canonicalBytes()
         case .attestation(let id): attestationsByID[id]?.json.canonicalBytes()
         case .review(let id): reviewsByID[id]?.json.canonicalBytes()
+        case .amendment(let id): amendmentsByID[id]?.json.canonicalBytes()
+        case .charterEpoch(let index): charterHistory.dropFirst().first { $0.index == index }?.json.canonicalBytes()
         }
     }
 
@@ -15,17 +17,20 @@ extension Registry {
     public var rows: [(key: RegistryKey, value: [UInt8])] {
         let keys: [RegistryKey] = [.meta] + motionsByID.keys.map { .motion($0) } + pausesByID.keys.map { .pause($0) }
             + attestationsByID.keys.map { .attestation($0) } + reviewsByID.keys.map { .review($0) }
+            + amendmentsByID.keys.map { .amendment($0) } + charterHistory.dropFirst().map { .charterEpoch($0.index) }
         return keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.compactMap { key in
             row(for: key).map { (key, $0) }
         }
     }
 
     /// Restores a registry from stored rows, in any order. No rows at all is an empty registry;
-    /// otherwise the meta row must be present and name this charter. Problems are `corrupt_state`.
+    /// otherwise the meta row must be present and name this (genesis) charter, and the charter epoch
+    /// rows rebuild the chain from it. Problems are `corrupt_state`.
     public init(charter: Charter, rows: [(key: RegistryKey, value: [UInt8])]) throws(BrakeError) {
         self.init(charter: charter)
         guard !rows.isEmpty else { return }
         var sawMeta = false
+        var epochs: [CharterEpoch] = []
         for (key, value) in rows {
             do throws(BrakeError) {
                 let json = try JSONValue.parse(value, what: "row \(key)")
@@ -49,12 +54,21 @@ extension Registry {
                     let record = try ReviewRecord(json: json)
                     guard record.id == id else { throw BrakeError(.corruptState, "holds review \(record.id)") }
                     reviewsByID[id] = record
+                case .amendment(let id):
+                    let record = try AmendmentRecord(json: json)
+                    guard record.id == id else { throw BrakeError(.corruptState, "holds amendment \(record.id)") }
+                    amendmentsByID[id] = record
+                case .charterEpoch(let index):
+                    let epoch = try CharterEpoch(json: json)
+                    guard epoch.index == index else { throw BrakeError(.corruptState, "holds the epoch of entry \(epoch.index)") }
+                    epochs.append(epoch)
                 }
             } catch {
                 throw BrakeError(.corruptState, "row \(key): \(error.message)")
             }
         }
         guard sawMeta else { throw BrakeError(.corruptState, "the registry rows have no meta row") }
+        try restoreChain(epochs)
         rebuildLookup()
     }
 
@@ -71,16 +85,19 @@ extension Registry {
             "attestations": sorted(attestationsByID),
         ]
         if !reviewsByID.isEmpty { fields["reviews"] = sorted(reviewsByID) }
+        if !amendmentsByID.isEmpty { fields["amendments"] = sorted(amendmentsByID) }
+        if charterHistory.count > 1 { fields["charters"] = .array(charterHistory.dropFirst().map(\.json)) }
         return JSONValue.object(fields).canonicalBytes()
     }
 
     /// Restores a registry from `snapshot()` bytes (`corrupt_state` if they do not decode or name
-    /// another charter). `reviews` may be absent (no reviews).
+    /// another genesis charter). `reviews`, `amendments` and `charters` (the epochs after genesis)
+    /// may be absent (none), so a state without them keeps the bytes it had before they existed.
     public init(charter: Charter, snapshot: [UInt8]) throws(BrakeError) {
         self.init(charter: charter)
         do throws(BrakeError) {
             let f = try JSONFields(JSONValue.parse(snapshot, what: "snapshot"), what: "snapshot", code: .corruptState)
-            try f.finish(known: ["meta", "motions", "pauses", "attestations", "reviews"])
+            try f.finish(known: ["meta", "motions", "pauses", "attestations", "reviews", "amendments", "charters"])
             try restoreMeta(f.value("meta"))
             for item in try f.array("motions") {
                 let record = try MotionRecord(json: item)
@@ -98,10 +115,35 @@ extension Registry {
                 let record = try ReviewRecord(json: item)
                 reviewsByID[record.id] = record
             }
+            for item in f.has("amendments") ? try f.array("amendments") : [] {
+                let record = try AmendmentRecord(json: item)
+                amendmentsByID[record.id] = record
+            }
+            var epochs: [CharterEpoch] = []
+            for item in f.has("charters") ? try f.array("charters") : [] { epochs.append(try CharterEpoch(json: item)) }
+            try restoreChain(epochs)
         } catch {
             throw BrakeError(.corruptState, "snapshot: \(error.message)")
         }
         rebuildLookup()
+    }
+
+    /// Puts the restored epochs after genesis: indices strictly increasing, each charter of this
+    /// federation and at most `appliedIndex` (`corrupt_state` otherwise).
+    private mutating func restoreChain(_ epochs: [CharterEpoch]) throws(BrakeError) {
+        var last: UInt64 = 0
+        for epoch in epochs.sorted(by: { $0.index < $1.index }) {
+            guard epoch.index > last, epoch.index <= appliedIndex else {
+                throw BrakeError(.corruptState, "charter epoch \(epoch.index) is out of order or beyond the applied index \(appliedIndex)")
+            }
+            guard Bytes.same(epoch.charter.federation, charter.federation) else {
+                throw BrakeError(.corruptState, "charter epoch \(epoch.index) is for federation \"\(epoch.charter.federation)\"")
+            }
+            charterHistory.append(epoch)
+            last = epoch.index
+        }
+        charter = charterHistory[charterHistory.count - 1].charter
+        rebuildRevokedKeys()
     }
 
     private var metaJSON: JSONValue {

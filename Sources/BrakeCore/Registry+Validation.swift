@@ -5,6 +5,10 @@ extension Registry {
             case motion(Motion, existing: MotionRecord?, effect: Effect)
             case attestation(Attestation)
             case review(AttestationReview, of: AttestationRecord)
+            /// An amendment; `passes` when its signers now meet the amend policy (proofs checked).
+            case amendment(Amendment, existing: AmendmentRecord?, passes: Bool)
+            /// A revocation and the charter it leaves.
+            case revocation(Revocation, next: Charter)
         }
 
         /// What a motion does if it passes, with everything validation looked up, so that committing
@@ -19,7 +23,7 @@ extension Registry {
         var kind: Kind
         var envelope: Envelope
         var id: String
-        /// The signatures to record: one per party not yet recorded.
+        /// The signatures to record: one per party not yet recorded (for an amendment, one per key).
         var newSignatures: [VerifiedSignature]
         var admission: Admission
     }
@@ -30,8 +34,14 @@ extension Registry {
     func validate(_ envelope: Envelope, at now: Millis, memo: SignatureMemo = .none) throws(BrakeError) -> Validated {
         guard Declaration.accepts(payloadType: envelope.payloadType) else { throw Declaration.wrongPayloadType(envelope.payloadType) }
         guard !envelope.signatures.isEmpty else { throw BrakeError(.unsigned, "the envelope carries no signature") }
-        let signatures = VerifiedSignature.distinctParties(try charter.verifiedSignatures(of: envelope, memo: memo))
         let id = motionID(payload: envelope.payload)
+        // An amendment's signatures may be by keys it adds, so they are verified once its next
+        // charter is known; every other declaration's before its payload is parsed.
+        if Bytes.same(envelope.payloadType, Amendment.payloadType) {
+            return try validate(Amendment.parse(payload: envelope.payload), id: id, envelope: envelope, memo: memo, at: now)
+        }
+        let verified = try verifiedSignatures(of: envelope, under: charter, memo: memo)
+        let signatures = VerifiedSignature.distinctParties(verified)
         switch try Declaration.parse(envelope) {
         case .motion(let motion):
             return try validate(motion, id: id, envelope: envelope, signatures: signatures, at: now)
@@ -39,6 +49,10 @@ extension Registry {
             return try validate(attestation, id: id, envelope: envelope, signatures: signatures, at: now)
         case .review(let review):
             return try validate(review, id: id, envelope: envelope, signatures: signatures)
+        case .amendment(let amendment):
+            return try validate(amendment, id: id, envelope: envelope, memo: memo, at: now)
+        case .revocation(let revocation):
+            return try validate(revocation, id: id, envelope: envelope, signatures: verified, at: now)
         }
     }
 
@@ -59,7 +73,9 @@ extension Registry {
             case .open:
                 break
             }
-            let recorded = Set(existing.signerParties)
+            // Only signatures that still count are "recorded": a party whose earlier signature was by
+            // a key revoked since may sign again with a key it holds.
+            let recorded = countingParties(existing.signers)
             fresh = signatures.filter { !recorded.contains($0.party) }
             guard !fresh.isEmpty else {
                 throw BrakeError(.noNewSignature, "motion \(id) already has the signatures of \(existing.signerParties.joined(separator: ", "))")
@@ -112,7 +128,7 @@ extension Registry {
             }
             effect = .lift(pause)
         }
-        let parties = Set((existing?.signerParties ?? []) + fresh.map(\.party))
+        let parties = countingParties(existing?.signers ?? []).union(fresh.map(\.party))
         let admission = Admission(
             declaration: .motion(motion), id: id, newSigners: fresh.map(\.party),
             wouldPass: policy(for: motion.kind).isSatisfied(by: parties, in: charter))

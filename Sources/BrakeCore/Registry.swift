@@ -11,8 +11,8 @@
 /// sunset falls in `(lastTime, effective time]` end (`pause_sunset`). Queries (`check`, `compliance`,
 /// `MotionRecord.state(at:)`) evaluate expiry and sunset lazily at the time they are asked.
 ///
-/// **Envelopes.** The payloadType must be the motion, attestation or attestation-review type
-/// (`wrong_payload_type`). There
+/// **Envelopes.** The payloadType must be the motion, attestation, attestation-review, amendment or
+/// revocation type (`wrong_payload_type`). There
 /// must be at least one signature (`unsigned`), and at most one per charter key, checked before any
 /// signature is verified (`too_many_signatures`, `duplicate_signature`: so an envelope's cost is bounded
 /// by the charter, not by its size). Every signature must verify under its own charter key, whatever
@@ -56,6 +56,14 @@
 /// in force, that entry emits `attestation_overdue`, once per deadline missed. Deadlines are derived
 /// from the pause, the attestations and `lastTime`, so they need no rows of their own.
 ///
+/// **Amendments and revocations** (`Registry+Amendment.swift`, Specs/registry.md 18). An amendment
+/// carries the complete next charter and passes, like a motion, when the current charter's parties among
+/// its signers meet the `amend` policy, every key it adds has signed it and every party gaining a key
+/// signed it with a key it holds. A revocation withdraws some of its own party's keys, signed by a key
+/// the party keeps. Either makes a new charter current after its entry (`charterHistory`,
+/// `charter(at:)`, `ApplyResult.charterChanged`); a key it drops is revoked (`revoked_key`), and open
+/// motions count only signatures by keys the current charter gives their party.
+///
 /// **Checks.** `check(scope, now)` is `paused` if any pause in force at `now` covers the scope (equal or
 /// ancestor by whole segments), listing those pauses; otherwise `clear`.
 ///
@@ -65,8 +73,12 @@
 /// Strings that decide anything (JSON keys, federation, party, pause and payload type) are compared
 /// by their UTF-8 bytes, never by Swift `String ==`, which is Unicode canonical equivalence.
 public struct Registry: Sendable, Hashable {
-    /// The charter whose parties, keys and policies the rules use.
-    public private(set) var charter: Charter
+    /// The charter in force: the last of `charterHistory`, whose parties, keys and policies judge the
+    /// next entry.
+    public internal(set) var charter: Charter
+    /// The chain of charters from genesis (index 0), one epoch per amendment passed or revocation
+    /// committed, in entry order. See `charter(at:)`.
+    public internal(set) var charterHistory: [CharterEpoch]
     /// The index of the last applied entry (0 before any).
     public internal(set) var appliedIndex: UInt64 = 0
     /// The effective time of the last applied entry; never decreases.
@@ -76,8 +88,12 @@ public struct Registry: Sendable, Hashable {
     var pausesByID: [String: Pause] = [:]
     var attestationsByID: [String: AttestationRecord] = [:]
     var reviewsByID: [String: ReviewRecord] = [:]
-    /// `charter.id`, computed once: the meta row names it after every entry.
+    var amendmentsByID: [String: AmendmentRecord] = [:]
+    /// The genesis charter's id, computed once: the meta row names it after every entry.
     let charterID: String
+    /// Keys listed by an earlier charter and absent from the current one, derived from
+    /// `charterHistory`, in the order they were revoked.
+    var revokedKeys: [RevokedKey] = []
     /// Open motions, pending sunsets and unlifted pauses by scope, kept beside the tables.
     var lookup = RegistryLookup()
     /// Latest attestations, reviews by attestation and pending deadlines, kept beside the tables.
@@ -86,6 +102,7 @@ public struct Registry: Sendable, Hashable {
     /// An empty registry governed by `charter`.
     public init(charter: Charter) {
         self.charter = charter
+        self.charterHistory = [CharterEpoch(index: 0, charter: charter, cause: nil)]
         self.charterID = charter.id
     }
 
@@ -94,7 +111,7 @@ public struct Registry: Sendable, Hashable {
     public static func == (a: Registry, b: Registry) -> Bool {
         a.appliedIndex == b.appliedIndex && a.lastTime == b.lastTime && a.charter == b.charter
             && a.motionsByID == b.motionsByID && a.pausesByID == b.pausesByID && a.attestationsByID == b.attestationsByID
-            && a.reviewsByID == b.reviewsByID
+            && a.reviewsByID == b.reviewsByID && a.charterHistory == b.charterHistory && a.amendmentsByID == b.amendmentsByID
     }
 
     /// Hashes what `==` compares.
@@ -106,6 +123,8 @@ public struct Registry: Sendable, Hashable {
         hasher.combine(pausesByID)
         hasher.combine(attestationsByID)
         hasher.combine(reviewsByID)
+        hasher.combine(charterHistory)
+        hasher.combine(amendmentsByID)
     }
 
     /// Stores a motion record and keeps the lookups in step.
@@ -169,13 +188,16 @@ public struct Registry: Sendable, Hashable {
             }
         }
         appliedIndex = index
-        return ApplyResult(index: index, outcome: outcome, events: changes.events, changed: [.meta] + changes.keys)
+        return ApplyResult(
+            index: index, outcome: outcome, events: changes.events, changed: [.meta] + changes.keys,
+            charterChanged: changes.charterChanged)
     }
 
     /// Events and touched rows gathered while applying one entry, in order, without duplicate rows.
     struct Changes {
         var events: [RegistryEvent] = []
         var keys: [RegistryKey] = []
+        var charterChanged = false
 
         mutating func touch(_ key: RegistryKey) {
             if !keys.contains(key) { keys.append(key) }
@@ -184,6 +206,7 @@ public struct Registry: Sendable, Hashable {
         mutating func merge(_ other: Changes) {
             events += other.events
             for key in other.keys { touch(key) }
+            charterChanged = charterChanged || other.charterChanged
         }
     }
 
@@ -200,6 +223,7 @@ public struct Registry: Sendable, Hashable {
             changes.events.append(.motionExpired(id: record.id, index: index))
             changes.touch(.motion(record.id))
         }
+        changes.merge(expireAmendments(at: now, index: index))
         let ending = lookup.takeSunsets(through: now).compactMap { pausesByID[$0] }.filter { $0.liftedAt == nil }
         for pause in ending.sorted(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
             changes.events.append(.pauseSunset(pauseID: pause.id, index: index))

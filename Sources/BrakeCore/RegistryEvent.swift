@@ -7,7 +7,10 @@
 /// `"pause"`, `"party"`, `"period"`; `attestation_overdue` has `"pause"`, `"party"` and the deadline
 /// missed as `"due"` (RFC 3339) and `"dueMillis"`; `attestation_countersigned` and
 /// `attestation_disputed` have `"attestation"`, `"pause"`, `"party"` (the attesting party) and
-/// `"reviewer"`, and a dispute adds `"reason"`.
+/// `"reviewer"`, and a dispute adds `"reason"`; `charter_amended` has `"id"` (the amendment or
+/// revocation that caused it) and `"charter"` (the new charter's id); `key_revoked` has `"party"` and
+/// `"keyid"`. Motion events (`motion_opened`, `motion_signed`, `motion_passed`, `motion_expired`,
+/// `motion_superseded`) also report amendments, by amendment id.
 public enum RegistryEvent: Sendable, Hashable, Codable {
     /// A new motion was recorded.
     case motionOpened(id: String, index: UInt64)
@@ -34,6 +37,11 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
     case attestationCountersigned(attestationID: String, pauseID: String, party: String, reviewer: String, index: UInt64)
     /// A government disputed an attestation, saying why.
     case attestationDisputed(attestationID: String, pauseID: String, party: String, reviewer: String, reason: String, index: UInt64)
+    /// A new charter took over after this entry: `cause` is the amendment that passed or the
+    /// revocation committed, `charterID` the id of the charter now in force.
+    case charterAmended(cause: String, charterID: String, index: UInt64)
+    /// A key that the charter before listed is absent from the new one: its signatures count no more.
+    case keyRevoked(party: String, keyID: String, index: UInt64)
 
     /// The snake_case `type` of the JSON form.
     public var type: String {
@@ -50,6 +58,8 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
         case .attestationOverdue: "attestation_overdue"
         case .attestationCountersigned: "attestation_countersigned"
         case .attestationDisputed: "attestation_disputed"
+        case .charterAmended: "charter_amended"
+        case .keyRevoked: "key_revoked"
         }
     }
 
@@ -59,7 +69,8 @@ public enum RegistryEvent: Sendable, Hashable, Codable {
         case .motionOpened(_, let i), .motionSigned(_, _, let i), .motionPassed(_, let i), .motionExpired(_, let i),
              .motionSuperseded(_, let i), .pauseInForce(_, _, let i), .pauseLifted(_, _, let i), .pauseSunset(_, let i),
              .attestationRecorded(_, _, _, let i), .attestationOverdue(_, _, _, let i),
-             .attestationCountersigned(_, _, _, _, let i), .attestationDisputed(_, _, _, _, _, let i):
+             .attestationCountersigned(_, _, _, _, let i), .attestationDisputed(_, _, _, _, _, let i),
+             .charterAmended(_, _, let i), .keyRevoked(_, _, let i):
             i
         }
     }
@@ -132,6 +143,12 @@ extension RegistryEvent: JSONConvertible {
             self = .attestationDisputed(
                 attestationID: try f.string("attestation"), pauseID: try f.string("pause"), party: try f.string("party"),
                 reviewer: try f.string("reviewer"), reason: try f.string("reason"), index: index)
+        case "charter_amended":
+            try f.finish(known: ["type", "id", "charter", "index"])
+            self = .charterAmended(cause: try f.string("id"), charterID: try f.string("charter"), index: index)
+        case "key_revoked":
+            try f.finish(known: ["type", "party", "keyid", "index"])
+            self = .keyRevoked(party: try f.string("party"), keyID: try f.string("keyid"), index: index)
         default:
             throw f.error("unknown event type \"\(type)\"")
         }
@@ -170,6 +187,12 @@ extension RegistryEvent: JSONConvertible {
             o["party"] = .string(party)
             o["reviewer"] = .string(reviewer)
             o["reason"] = .string(reason)
+        case .charterAmended(let cause, let charterID, _):
+            o["id"] = .string(cause)
+            o["charter"] = .string(charterID)
+        case .keyRevoked(let party, let keyID, _):
+            o["party"] = .string(party)
+            o["keyid"] = .string(keyID)
         }
         return .object(o)
     }

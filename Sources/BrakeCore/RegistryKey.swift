@@ -11,8 +11,14 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
     case attestation(String)
     /// An attestation review record (a countersignature or a dispute), by review id.
     case review(String)
+    /// A link of the charter chain after genesis, by the entry at which it took over.
+    case charterEpoch(UInt64)
+    /// An amendment record, by amendment id.
+    case amendment(String)
 
-    /// `meta`, `m/<id>`, `p/<id>`, `a/<id>` or `r/<id>`: keys of one table sort by kind, then id.
+    /// `meta`, `m/<id>`, `p/<id>`, `a/<id>`, `r/<id>`, `am/<id>` (amendments) or `c/<index>` (charter
+    /// epochs, the index as 20 decimal digits so that epochs sort by index): keys of one table sort by
+    /// kind, then id.
     public var bytes: [UInt8] { Array(description.utf8) }
 
     /// The key as text.
@@ -23,6 +29,8 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
         case .pause(let id): "p/" + id
         case .attestation(let id): "a/" + id
         case .review(let id): "r/" + id
+        case .charterEpoch(let index): "c/" + Self.padded(index)
+        case .amendment(let id): "am/" + id
         }
     }
 
@@ -31,6 +39,10 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
         let text = String(decoding: bytes, as: UTF8.self)
         if text == "meta" {
             self = .meta
+            return
+        }
+        if text.hasPrefix("am/"), text.utf8.count > 3, Array(text.utf8) == bytes {
+            self = .amendment(String(text.dropFirst(3)))
             return
         }
         let id = String(text.dropFirst(2))
@@ -42,7 +54,20 @@ public enum RegistryKey: Sendable, Hashable, CustomStringConvertible {
         case "p/": self = .pause(id)
         case "a/": self = .attestation(id)
         case "r/": self = .review(id)
+        case "c/":
+            guard id.utf8.count == 20, id.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let index = UInt64(id) else {
+                throw BrakeError(.corruptState, "\"\(text)\" is not a charter epoch key")
+            }
+            self = .charterEpoch(index)
         default: throw BrakeError(.corruptState, "\"\(text)\" is not a registry key")
         }
+    }
+}
+
+extension RegistryKey {
+    /// `index` as 20 decimal digits with leading zeros (UInt64.max has 20).
+    static func padded(_ index: UInt64) -> String {
+        let digits = String(index)
+        return String(repeating: "0", count: 20 - digits.count) + digits
     }
 }

@@ -27,9 +27,12 @@ public struct SignatureMemo: Sendable, Hashable {
     /// Verifies the signatures of `envelope` under `charter`'s keys, as admission does (same bounds,
     /// same errors), and remembers the ones that verify. An envelope that admission refuses before
     /// it looks at signatures (not a declaration's payload type, or unsigned) gets an empty memo, so
-    /// admission gives its own error first, as it would without a memo.
+    /// admission gives its own error first, as it would without a memo. An amendment gets an empty memo
+    /// too: keys that only its next charter lists may sign it, so admission verifies it itself.
     public static func verifying(_ envelope: Envelope, under charter: Charter) throws(BrakeError) -> SignatureMemo {
-        guard Declaration.accepts(payloadType: envelope.payloadType), !envelope.signatures.isEmpty else { return .none }
+        guard Declaration.accepts(payloadType: envelope.payloadType), !Bytes.same(envelope.payloadType, Amendment.payloadType),
+            !envelope.signatures.isEmpty
+        else { return .none }
         let signatures = try charter.verifiedSignatures(of: envelope)
         let digest = messageDigest(envelope.pae)
         return SignatureMemo(verified: Set(signatures.map { entry($0.key, $0.signature.sig, digest) }))

@@ -113,10 +113,6 @@ extension BrakeReplica {
     /// Whether the leader's test switch keeps it from proposing `admission`'s declaration.
     func censors(_ admission: Admission) -> Bool {
         guard let party = config.testing.censoredParty else { return false }
-        switch admission.declaration {
-        case .motion(let motion): return motion.proposer == party
-        case .attestation(let attestation): return attestation.party == party
-        case .review(let review): return review.party == party
-        }
+        return admission.declaration.owner == party
     }
 }

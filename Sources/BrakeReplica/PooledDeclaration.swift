@@ -32,12 +32,7 @@ public struct PooledDeclaration: Sendable, Hashable {
 
     /// The party a declaration belongs to: a motion's proposer, an attestation's or a review's party.
     public var owner: String? {
-        switch declaration {
-        case .motion(let motion): motion.proposer
-        case .attestation(let attestation): attestation.party
-        case .review(let review): review.party
-        case nil: nil
-        }
+        declaration?.owner
     }
 
     /// When the oldest signature still waiting for commit arrived.

@@ -10,21 +10,33 @@ func expectEventsMatchState(_ result: ApplyResult, in registry: Registry, source
         let key: RegistryKey?
         switch event {
         case .motionOpened(let id, _):
-            stored = registry.motion(id: id)?.openedAt == i
-            key = .motion(id)
+            let m = motionLike(id, in: registry)
+            stored = m?.openedAt == i
+            key = m?.key
         case .motionSigned(let id, let party, _):
-            stored = registry.motion(id: id)?.signers.contains { $0.party == party && $0.index == i } == true
-            key = .motion(id)
+            let m = motionLike(id, in: registry)
+            stored = m?.signers.contains { $0.party == party && $0.index == i } == true
+            key = m?.key
         case .motionPassed(let id, _):
-            let m = registry.motion(id: id)
+            let m = motionLike(id, in: registry)
             stored = m?.state == .passed && m?.passedAt == i && m?.closedAt == i
-            key = .motion(id)
+            key = m?.key
         case .motionExpired(let id, _):
-            stored = registry.motion(id: id)?.state == .expired && registry.motion(id: id)?.closedAt == i
-            key = .motion(id)
+            let m = motionLike(id, in: registry)
+            stored = m?.state == .expired && m?.closedAt == i
+            key = m?.key
         case .motionSuperseded(let id, _):
-            stored = registry.motion(id: id)?.state == .superseded && registry.motion(id: id)?.closedAt == i
-            key = .motion(id)
+            let m = motionLike(id, in: registry)
+            stored = m?.state == .superseded && m?.closedAt == i
+            key = m?.key
+        case .charterAmended(let cause, let charterID, _):
+            stored = registry.charterHistory.contains { $0.index == i && $0.cause == cause && $0.charter.id == charterID }
+                && registry.charter(at: i + 1).id == charterID
+            key = .charterEpoch(i)
+        case .keyRevoked(let party, let keyID, _):
+            let held = { (c: Charter) in c.party(id: party)?.keys.contains { $0.keyID == keyID } == true }
+            stored = held(registry.charter(at: i)) && !held(registry.charter(at: i + 1)) && registry.isRevoked(keyID: keyID)
+            key = .charterEpoch(i)
         case .pauseInForce(let id, let scope, _):
             stored = registry.pause(id: id)?.triggeredAt == i && registry.pause(id: id)?.scope == scope
                 && registry.motion(id: id)?.pauseID == id
@@ -66,6 +78,15 @@ func expectEventsMatchState(_ result: ApplyResult, in registry: Registry, source
             #expect(result.changed.contains(key), "event \(event) without its row \(key) in changed", sourceLocation: sourceLocation)
         }
     }
+}
+
+/// A motion or an amendment by id: what the `motion_*` events describe, and its row.
+private func motionLike(_ id: String, in registry: Registry) -> (
+    openedAt: UInt64, state: MotionState, passedAt: UInt64?, closedAt: UInt64?, signers: [SignerRecord], key: RegistryKey
+)? {
+    if let m = registry.motion(id: id) { return (m.openedAt, m.state, m.passedAt, m.closedAt, m.signers, .motion(id)) }
+    if let a = registry.amendment(id: id) { return (a.openedAt, a.state, a.passedAt, a.closedAt, a.signers, .amendment(id)) }
+    return nil
 }
 
 @Suite("Registry invariants")

@@ -19,6 +19,10 @@ enum FuzzEnvelope {
             FuzzProperty.require(attestation.payloadBytes() == envelope.payload, "an attestation parsed from a non-canonical payload")
         case .review(let review):
             FuzzProperty.require(review.payloadBytes() == envelope.payload, "a review parsed from a non-canonical payload")
+        case .amendment(let amendment):
+            FuzzProperty.require(amendment.payloadBytes() == envelope.payload, "an amendment parsed from a non-canonical payload")
+        case .revocation(let revocation):
+            FuzzProperty.require(revocation.payloadBytes() == envelope.payload, "a revocation parsed from a non-canonical payload")
         case nil:
             break
         }
