@@ -173,7 +173,13 @@ public struct APIServer: Sendable {
             return APIResponses.error(NodeError(.badRequest, "cannot read the request body: \(error)"))
         }
         let envelope: Envelope, memo: SignatureMemo
-        switch await precheck.check(Array(buffer: body)) {
+        let bytes = Array(buffer: body)
+        var checked = await precheck.check(bytes)
+        if case .failure(let error) = checked, SignatureWorkers.mayDependOnCharter(error) {
+            // Refused under the charter the workers hold, which an amendment may have replaced.
+            checked = await precheck.recheck(bytes, registry: await driver.currentRegistry())
+        }
+        switch checked {
         case .success(let checked):
             (envelope, memo) = checked
         case .failure(let error):

@@ -15,13 +15,20 @@ import Synchronization
 /// error admission would give, and costs the driver nothing. Clients looping on maximal bodies
 /// wait in these queues; `check` and the other requests run on the cooperative pool, which they
 /// cannot occupy.
+///
+/// The charter changes with amendments and revocations; the workers verify under the last charter
+/// they were given (`recheck` takes the registry's and keeps it), so a refusal under an older
+/// charter is never final: `recheck` decides it under the charter in force.
 final class SignatureWorkers: Sendable {
     private let queues: [DispatchQueue]
     private let next = Atomic<Int>(0)
-    private let charter: Charter
+    private let charterInUse: Mutex<Charter>
+
+    /// The charter signatures are verified under now.
+    private var charter: Charter { charterInUse.withLock { $0 } }
 
     init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.charter = charter
+        self.charterInUse = Mutex(charter)
         self.queues = (0..<max(1, width)).map { DispatchQueue(label: "brake.precheck.\($0)", qos: .utility) }
     }
 
@@ -51,6 +58,29 @@ final class SignatureWorkers: Sendable {
             Result { () throws(BrakeError) in
                 let envelope = try Envelope(json: bytes)
                 return (envelope, try SignatureMemo.verifying(envelope, under: charter))
+            }
+        }
+    }
+
+    /// The refusals of `check` that a newer charter could undo: a key it adds, or one it revoked
+    /// (which the registry names `revoked_key`).
+    static func mayDependOnCharter(_ error: BrakeError) -> Bool {
+        [.unknownKey, .badSignature, .tooManySignatures].contains(error.code)
+    }
+
+    /// `check` again under `registry`'s charter, which the workers keep from now on; a refusal is
+    /// the registry's own (`Registry.verifiedSignatures`), so a revoked key is `revoked_key`.
+    func recheck(_ bytes: [UInt8], registry: Registry) async -> Result<(Envelope, SignatureMemo), BrakeError> {
+        charterInUse.withLock { if $0 != registry.charter { $0 = registry.charter } }
+        return await onWorker {
+            Result { () throws(BrakeError) in
+                let envelope = try Envelope(json: bytes)
+                do throws(BrakeError) {
+                    return (envelope, try SignatureMemo.verifying(envelope, under: registry.charter))
+                } catch {
+                    _ = try registry.verifiedSignatures(of: envelope)
+                    throw error
+                }
             }
         }
     }

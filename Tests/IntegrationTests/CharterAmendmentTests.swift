@@ -42,7 +42,7 @@ struct CharterAmendmentTests {
 
         let proposed = try Self.ctl(node, propose + ["--yes"])
         try #require(proposed.status == 0, "\(proposed)")
-        let id = try #require(proposed.output.split(separator: " ").first { $0.count == 65 && $0.hasSuffix(":") }.map { String($0.dropLast()) }, "\(proposed)")
+        let id = try #require(proposed.output.split(whereSeparator: \.isWhitespace).first { $0.count == 65 && $0.hasSuffix(":") }.map { String($0.dropLast()) }, "\(proposed)")
         #expect(proposed.output.contains("\(id): open"), "\(proposed)")
 
         // lab-c proves both of its keys; lab-b co-signs: still open (all three founding parties must sign).
