@@ -31,7 +31,7 @@ public struct APIServer: Sendable {
     /// served at `GET /v1/charter`.
     public init(driver: NodeDriver, configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, charterEnvelope: Envelope) {
         self.init(
-            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charter: driver.charter),
+            driver: driver, configuration: configuration, metrics: metrics, logger: logger, workers: SignatureWorkers(charterInForce: { [published = driver.published, genesis = driver.charter] in published.charter ?? genesis }),
             charterEnvelope: charterEnvelope)
     }
 
@@ -173,13 +173,7 @@ public struct APIServer: Sendable {
             return APIResponses.error(NodeError(.badRequest, "cannot read the request body: \(error)"))
         }
         let envelope: Envelope, memo: SignatureMemo
-        let bytes = Array(buffer: body)
-        var checked = await precheck.check(bytes)
-        if case .failure(let error) = checked, SignatureWorkers.mayDependOnCharter(error) {
-            // Refused under the charter the workers hold, which an amendment may have replaced.
-            checked = await precheck.recheck(bytes, registry: await driver.currentRegistry())
-        }
-        switch checked {
+        switch await precheck.check(Array(buffer: body)) {
         case .success(let checked):
             (envelope, memo) = checked
         case .failure(let error):

@@ -52,7 +52,9 @@ public struct BrakeDaemon: Sendable {
             throw error
         }
         defer { claim.release() }
-        let links = charter.nodes.count > 1 ? try PeerLinks.make(configuration: configuration, charter: charter, logger: logger) : nil
+        // The genesis charter's nodes to start with; the peer set then follows the charter in force.
+        let networked = charter.nodes.count > 1 || configuration.joining || charter.node(id: configuration.nodeID) == nil
+        let links = networked ? try PeerLinks.make(configuration: configuration, charter: charter, logger: logger) : nil
         let driver: NodeDriver
         do {
             driver = try NodeDriver(
@@ -69,11 +71,12 @@ public struct BrakeDaemon: Sendable {
             throw error
         }
         await driver.start()
-        let workers = SignatureWorkers(charter: charter)
+        let published = driver.published
+        let workers = SignatureWorkers(charterInForce: { published.charter ?? charter })
         var peerServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let links {
             let port = try await links.network.start()
-            logger.info("peer listener on port \(port); \(charter.nodes.count - 1) peers")
+            logger.info("peer listener on port \(port); \(links.network.peers.count) peers\(configuration.joining ? " (joining: waiting to be added by an amendment)" : "")")
             metrics.peerStats = { links.network.stats }
             peerServices.append(.init(service: PeerEventPump(network: links.network, driver: driver, verifier: workers)))
         }

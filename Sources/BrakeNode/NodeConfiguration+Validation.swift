@@ -8,7 +8,7 @@ extension NodeConfiguration {
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
         "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
         "identity", "listen", "peers", "publicListen", "publicRequestsPerMinute", "publicBurst", "publicMaxConnections",
-        "publicMaxEventStreams", "publicTrustedProxies",
+        "publicMaxEventStreams", "publicTrustedProxies", "join",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -45,6 +45,9 @@ extension NodeConfiguration {
         guard NodeInfo.isValidID(nodeID) else { throw fail("node", nodeID, "must be a node id of the charter (1 to 64 of a-z, 0-9, '.', '_', '-')") }
         if let listen = listenAddress, !Self.isAddress(listen) {
             throw fail("listen", listen, "must be HOST:PORT")
+        }
+        if joining, listenAddress == nil || identityDirectory == nil {
+            throw fail("join", true, "a joining node is not in the charter it starts with: it needs \"listen\" and \"identity\"")
         }
         try validatePublic()
         for (peer, address) in peerAddresses.sorted(by: { $0.key < $1.key }) where !Self.isAddress(address) {

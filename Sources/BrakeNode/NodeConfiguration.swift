@@ -57,6 +57,11 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var listenAddress: String?
     /// The address this node dials for each peer, overriding the charter's (a proxy, a NAT).
     public var peerAddresses: [String: String] = [:]
+    /// Whether this node joins an existing federation: the charter file it starts with (the
+    /// genesis charter) does not list it. It starts with an empty log as a non-voter, dials the
+    /// charter's nodes, and is added (as a learner, then a voter) once an amendment that lists it
+    /// commits (README, "Adding a node"). Needs `listenAddress` and `identityDirectory`.
+    public var joining = false
 
     /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
     /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
@@ -76,6 +81,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.heartbeatTicks = heartbeatTicks
         config.snapshotInterval = snapshotInterval
         config.checkpointTesting = checkpointTesting
+        config.joining = joining
         return config
     }
 
@@ -111,6 +117,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         var publicMaxConnections: Int?
         var publicMaxEventStreams: Int?
         var publicTrustedProxies: [String]?
+        var join: Bool?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -158,6 +165,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.publicMaxConnections { config.publicMaxConnections = v }
         if let v = file.publicMaxEventStreams { config.publicMaxEventStreams = v }
         config.publicTrustedProxies = file.publicTrustedProxies ?? []
+        config.joining = file.join ?? false
         do {
             try config.validate()
         } catch {

@@ -20,7 +20,10 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     /// clock skew ahead of its wall clock (Specs/time.md): a leader's clock runs ahead, or this
     /// node's runs behind.
     public var clockRefusedAppends: Int
+    /// Raft's voters as this node's log has them (they follow the charter: Specs/consensus.md).
     public var voters: [String]
+    /// Raft's learners (nodes being added, catching up before they vote).
+    public var learners: [String] = []
     public var fresh: Bool
     public var halted: String?
     public var pausesInForce: Int
@@ -81,7 +84,7 @@ extension NodeDriver {
         let raft = replica.raft
         return NodeStatus(
             node: nodeID,
-            party: charter.node(id: nodeID)?.party ?? "",
+            party: replica.currentCharter.node(id: nodeID)?.party ?? charter.node(id: nodeID)?.party ?? "",
             federation: charter.federation,
             term: raft.term,
             role: raft.role.rawValue,
@@ -94,6 +97,7 @@ extension NodeDriver {
             snapshotsInstalled: replica.snapshotsInstalled,
             clockRefusedAppends: replica.refusedAppends,
             voters: raft.voters,
+            learners: raft.learners,
             fresh: false,
             halted: replica.halted,
             pausesInForce: 0,

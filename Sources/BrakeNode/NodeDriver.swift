@@ -61,7 +61,7 @@ public actor NodeDriver {
             node: configuration.nodeID, party: charter.node(id: configuration.nodeID)?.party ?? "", federation: charter.federation,
             term: 0, role: "follower", leader: nil, vote: nil, commitIndex: 0, appliedIndex: 0, lastIndex: 0, snapshotIndex: 0,
             snapshotsInstalled: 0, clockRefusedAppends: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0,
-            registryDigest: ""))
+            registryDigest: ""), charter: charter)
 
         let persisted = try store.loadRaftState()
         let rows = try store.registryRows()
@@ -76,6 +76,7 @@ public actor NodeDriver {
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
             stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
             checkpointKey: checkpointKey)
+        published.publishCharter(replica.currentCharter)
     }
 
     /// Brings the node up: re-applies committed entries the registry has not seen.
@@ -192,6 +193,8 @@ public actor NodeDriver {
     }
 
     func carryOut(_ ready: ReplicaReady) throws {
+        // 0. The peer set follows the charter before anything is sent to a new node.
+        if let peers = ready.peers { transport.follow(peers) }
         // 1. Durable before anything that depends on it leaves the node.
         if ready.needsPersist {
             try store.persist(
@@ -216,6 +219,9 @@ public actor NodeDriver {
         try store.writePool(ready.pool.map { (id: $0.id, envelope: $0.envelope) })
         if ready.install != nil || ready.applied.contains(where: { $0.result.events.contains(where: \.changesPauses) }) {
             checkTableStale = true
+        }
+        if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
+            published.publishCharter(replica.currentCharter)
         }
         if let last = ready.applied.last {
             events.applied(through: last.entry.index)

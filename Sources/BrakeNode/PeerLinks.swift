@@ -9,34 +9,69 @@ import ServiceLifecycle
 
 /// The node's mutual-TLS links to its peers: a `PeerNetwork` set up from the charter (pins,
 /// addresses) and the node's identity, and the service that hands what it hears to the driver.
+/// The peer set then follows the charter in force (`follow`).
 struct PeerLinks: PeerTransport {
     let network: PeerNetwork
+    /// This node's id.
+    let nodeID: NodeID
+    /// Addresses the config overrides, by node id (a proxy, a NAT).
+    let addressOverrides: [NodeID: String]
+    let logger: Logger
 
-    /// Sets up the network of a multi-node charter; refuses a missing or mismatched identity.
+    /// Sets up the network of a multi-node charter, or of a joining node (which the charter it
+    /// starts with does not list); refuses a missing or mismatched identity.
     static func make(configuration: NodeConfiguration, charter: Charter, logger: Logger) throws -> PeerLinks {
-        guard let own = charter.node(id: configuration.nodeID) else {
-            throw NodeError(.config, "node id \(configuration.nodeID) is not one of the charter's nodes")
-        }
         guard let directory = configuration.identityDirectory else {
             throw NodeError(.config, "the charter has \(charter.nodes.count) nodes: the config must name this node's identity directory (\"identity\", made by brakectl node init)")
         }
         let identity = try NodeIdentity.load(directory: directory)
-        guard identity.entry.id == own.id, identity.tlsPin == own.tlsPin else {
-            throw NodeError(.config, "the identity in \(directory) is node \(identity.entry.id) with TLS pin \(identity.tlsPin), but the charter pins node \(own.id) to \(own.tlsPin)")
+        let listen: String
+        if let own = charter.node(id: configuration.nodeID) {
+            guard identity.entry.id == own.id, identity.tlsPin == own.tlsPin else {
+                throw NodeError(.config, "the identity in \(directory) is node \(identity.entry.id) with TLS pin \(identity.tlsPin), but the charter pins node \(own.id) to \(own.tlsPin)")
+            }
+            listen = configuration.listenAddress ?? own.address
+        } else {
+            // A joining node: the amendment that adds it will pin this identity.
+            guard configuration.joining, let address = configuration.listenAddress else {
+                throw NodeError(.config, "node id \(configuration.nodeID) is not one of the charter's nodes; a node that waits to be added by an amendment starts with \"join\": true and \"listen\"")
+            }
+            guard identity.entry.id == configuration.nodeID else {
+                throw NodeError(.config, "the identity in \(directory) is node \(identity.entry.id), but the config names node \(configuration.nodeID)")
+            }
+            listen = address
         }
-        var peers: [NodeID: PeerNetworkConfiguration.Peer] = [:]
-        for node in charter.nodes where node.id != own.id {
-            peers[node.id] = .init(address: configuration.peerAddresses[node.id] ?? node.address, pin: node.tlsPin)
-        }
+        let overrides = configuration.peerAddresses
         let network = try PeerNetwork(configuration: PeerNetworkConfiguration(
-            nodeID: own.id, certificatePEM: identity.certificatePEM, privateKeyPEM: identity.tlsKeyPEM,
-            listenAddress: configuration.listenAddress ?? own.address, peers: peers,
+            nodeID: configuration.nodeID, certificatePEM: identity.certificatePEM, privateKeyPEM: identity.tlsKeyPEM,
+            listenAddress: listen, peers: Self.peers(charter.nodes, overrides: overrides, except: configuration.nodeID),
             group: MultiThreadedEventLoopGroup.singleton, logger: logger))
-        return PeerLinks(network: network)
+        return PeerLinks(network: network, nodeID: configuration.nodeID, addressOverrides: overrides, logger: logger)
+    }
+
+    /// The transport's view of charter nodes: each one's address (or the config's override) and pin.
+    static func peers(_ nodes: [NodeInfo], overrides: [NodeID: String], except own: NodeID) -> [NodeID: PeerNetworkConfiguration.Peer] {
+        var peers: [NodeID: PeerNetworkConfiguration.Peer] = [:]
+        for node in nodes where node.id != own {
+            peers[node.id] = .init(address: overrides[node.id] ?? node.address, pin: node.tlsPin)
+        }
+        return peers
     }
 
     func send(_ messages: [PeerMessage]) {
         network.send(messages)
+    }
+
+    func follow(_ nodes: [NodeInfo]) {
+        let peers = Self.peers(nodes, overrides: addressOverrides, except: nodeID)
+        guard peers != network.peers else { return }
+        do {
+            try network.updatePeers(peers)
+            logger.info("peers follow the charter: \(peers.keys.sorted().joined(separator: ", "))")
+        } catch {
+            // The charter validated these entries; a refusal here is a bug to see, not to crash on.
+            logger.error("the charter's peer set was refused by the transport: \(error)")
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import BrakeCore
 import BrakeReplica
 
 /// How a node reaches its peers: the messages of each `ReplicaReady`, sent only after what they
@@ -7,6 +8,15 @@ import BrakeReplica
 public protocol PeerTransport: Sendable {
     /// Queues messages for their peers without waiting for the network.
     func send(_ messages: [PeerMessage])
+
+    /// Makes `peers` the nodes this node talks with (`ReplicaReady.peers`): dials new ones and
+    /// accepts their pins; closes and refuses the connections of nodes no longer listed.
+    func follow(_ peers: [NodeInfo])
+}
+
+extension PeerTransport {
+    /// A transport with no peers has nothing to follow.
+    public func follow(_ peers: [NodeInfo]) {}
 }
 
 /// The transport of a node with no peers: a one-node federation.

@@ -22,6 +22,8 @@ public final class PublishedReads: Sendable {
     }
 
     private let state: Mutex<View>
+    /// The charter in force as the driver last applied it (amendments change it).
+    private let charterInForce: Mutex<Charter?>
     /// Censorship alarms raised since start, newest last (at most `raisedAlarmLimit`), and how many
     /// were ever raised, so an event stream announces each one once.
     private let raised: Mutex<(alarms: [CensorshipAlarmView], total: Int)> = Mutex(([], 0))
@@ -29,8 +31,18 @@ public final class PublishedReads: Sendable {
     static let raisedAlarmLimit = 256
 
     /// Creates a publication of `status` with nothing applied and no freshness.
-    init(status: NodeStatus) {
+    init(status: NodeStatus, charter: Charter? = nil) {
         state = Mutex(View(table: .empty, basis: .none, status: status))
+        charterInForce = Mutex(charter)
+    }
+
+    /// The charter in force as of the latest batch the driver carried out (nil before the driver
+    /// opened its store).
+    public var charter: Charter? { charterInForce.withLock { $0 } }
+
+    /// Replaces the charter in force.
+    func publishCharter(_ charter: Charter) {
+        charterInForce.withLock { $0 = charter }
     }
 
     /// The latest view.

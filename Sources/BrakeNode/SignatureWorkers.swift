@@ -16,20 +16,21 @@ import Synchronization
 /// wait in these queues; `check` and the other requests run on the cooperative pool, which they
 /// cannot occupy.
 ///
-/// The charter changes with amendments and revocations; the workers verify under the last charter
-/// they were given (`recheck` takes the registry's and keeps it), so a refusal under an older
-/// charter is never final: `recheck` decides it under the charter in force.
+/// The keys are the charter in force (amendments add and revoke keys), read from `charterInForce`
+/// at each check. A signature by a key that charter does not know is not refused here: the core
+/// decides, with the charter it holds then (`unknown_key`, or `revoked_key` for a revoked one).
 final class SignatureWorkers: Sendable {
     private let queues: [DispatchQueue]
     private let next = Atomic<Int>(0)
-    private let charterInUse: Mutex<Charter>
+    private let charterInForce: @Sendable () -> Charter
 
-    /// The charter signatures are verified under now.
-    private var charter: Charter { charterInUse.withLock { $0 } }
-
-    init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.charterInUse = Mutex(charter)
+    init(charterInForce: @escaping @Sendable () -> Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.charterInForce = charterInForce
         self.queues = (0..<max(1, width)).map { DispatchQueue(label: "brake.precheck.\($0)", qos: .utility) }
+    }
+
+    convenience init(charter: Charter, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.init(charterInForce: { charter }, width: width)
     }
 
     /// The signatures of the declarations that `message` carries (a leader's append), verified in
@@ -38,7 +39,7 @@ final class SignatureWorkers: Sendable {
     func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
         guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind,
               entries.contains(where: { !$0.isNoop }) else { return [:] }
-        let charter = self.charter
+        let charter = charterInForce()
         return await onWorker {
             let found = Mutex<[UInt64: SignatureMemo]>([:])
             DispatchQueue.concurrentPerform(iterations: entries.count) { i in
@@ -53,33 +54,15 @@ final class SignatureWorkers: Sendable {
 
     /// The envelope and the signatures verified for it, or the refusal.
     func check(_ bytes: [UInt8]) async -> Result<(Envelope, SignatureMemo), BrakeError> {
-        let charter = self.charter
-        return await onWorker {
-            Result { () throws(BrakeError) in
-                let envelope = try Envelope(json: bytes)
-                return (envelope, try SignatureMemo.verifying(envelope, under: charter))
-            }
-        }
-    }
-
-    /// The refusals of `check` that a newer charter could undo: a key it adds, or one it revoked
-    /// (which the registry names `revoked_key`).
-    static func mayDependOnCharter(_ error: BrakeError) -> Bool {
-        [.unknownKey, .badSignature, .tooManySignatures].contains(error.code)
-    }
-
-    /// `check` again under `registry`'s charter, which the workers keep from now on; a refusal is
-    /// the registry's own (`Registry.verifiedSignatures`), so a revoked key is `revoked_key`.
-    func recheck(_ bytes: [UInt8], registry: Registry) async -> Result<(Envelope, SignatureMemo), BrakeError> {
-        charterInUse.withLock { if $0 != registry.charter { $0 = registry.charter } }
+        let charter = charterInForce()
         return await onWorker {
             Result { () throws(BrakeError) in
                 let envelope = try Envelope(json: bytes)
                 do throws(BrakeError) {
-                    return (envelope, try SignatureMemo.verifying(envelope, under: registry.charter))
+                    return (envelope, try SignatureMemo.verifying(envelope, under: charter))
                 } catch {
-                    _ = try registry.verifiedSignatures(of: envelope)
-                    throw error
+                    guard error.code == .unknownKey else { throw error }
+                    return (envelope, .none)
                 }
             }
         }

@@ -5,6 +5,8 @@ public typealias NodeID = String
 ///
 /// The core treats `data` as opaque bytes: the registry defines what they mean. An entry with
 /// empty `data` is the no-op a new leader appends to commit entries of earlier terms (§5.4.2).
+/// An entry whose data starts with `ConfChange.reservedByte` is a membership change
+/// (`confChange`); the application treats both as no-ops for its own state.
 public struct Entry: Sendable, Hashable {
     /// The leader's term when the entry was created.
     public var term: UInt64
@@ -22,6 +24,13 @@ public struct Entry: Sendable, Hashable {
 
     /// Whether this is a leader's no-op entry.
     public var isNoop: Bool { data.isEmpty }
+
+    /// Whether the data starts with the byte reserved for membership changes. Such an entry is
+    /// never application data, even when it does not decode (`confChange` is then nil).
+    public var isConfEntry: Bool { data.first == ConfChange.reservedByte }
+
+    /// The membership change this entry carries; nil for normal entries and no-ops.
+    public var confChange: ConfChange? { ConfChange(entryData: data) }
 }
 
 /// The state Raft must persist before it answers any message (Figure 2 of the Raft paper),
@@ -50,13 +59,24 @@ public struct SnapshotMetadata: Sendable, Hashable {
     public var term: UInt64
     /// The voters of the group at `index`.
     public var voters: [NodeID]
+    /// The learners of the group at `index` (empty in snapshots written before learners existed).
+    public var learners: [NodeID]
 
     /// Creates snapshot metadata.
-    public init(index: UInt64, term: UInt64, voters: [NodeID]) {
+    public init(index: UInt64, term: UInt64, voters: [NodeID], learners: [NodeID] = []) {
         self.index = index
         self.term = term
         self.voters = voters
+        self.learners = learners
     }
+
+    /// Creates snapshot metadata with the membership in effect at `index`.
+    public init(index: UInt64, term: UInt64, membership: Membership) {
+        self.init(index: index, term: term, voters: membership.voters, learners: membership.learners)
+    }
+
+    /// The membership in effect at `index`.
+    public var membership: Membership { Membership(voters: voters, learners: learners) }
 }
 
 /// A snapshot of the application state at an index, used for log compaction and to catch up

@@ -5,8 +5,11 @@
 public struct RaftConfig: Sendable {
     /// This node's id; must be one of `voters` for the node to ever campaign.
     public var id: NodeID
-    /// Every voting member of the group, this node included. Brake takes them from the charter.
+    /// The voting members of the group at the start of the log (a snapshot's membership and the
+    /// conf entries in the log take precedence). Brake takes them from the charter.
     public var voters: [NodeID]
+    /// The non-voting members at the start of the log; empty by default.
+    public var learners: [NodeID] = []
     /// Base election timeout. A follower campaigns after a random timeout in
     /// `[electionTicks, 2 * electionTicks)` without hearing from a leader.
     public var electionTicks: Int = 10

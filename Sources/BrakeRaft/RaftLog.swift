@@ -19,10 +19,13 @@ struct RaftLog: Sendable {
     private(set) var unstableFrom: UInt64
     /// A snapshot received from the leader that the shell must still persist and install.
     private(set) var pendingSnapshot: Snapshot?
+    /// The memberships along the log; `memberships.latest` is the one in effect.
+    private(set) var memberships: MembershipLog
 
     /// Rebuilds the log from what the store kept. Entries that do not continue the snapshot
-    /// contiguously are dropped (the store would be corrupt; we never trap on it).
-    init(snapshot: Snapshot?, entries stored: [Entry], commit: UInt64, applied: UInt64) {
+    /// contiguously are dropped (the store would be corrupt; we never trap on it). The membership
+    /// is the snapshot's (or `configured` without a snapshot), changed by the conf entries kept.
+    init(snapshot: Snapshot?, entries stored: [Entry], commit: UInt64, applied: UInt64, configured: Membership) {
         self.snapshot = snapshot
         snapshotIndex = snapshot?.metadata.index ?? 0
         snapshotTerm = snapshot?.metadata.term ?? 0
@@ -39,6 +42,13 @@ struct RaftLog: Sendable {
         self.applied = min(max(applied, snapshotIndex), committed)
         unstableFrom = last + 1
         pendingSnapshot = nil
+        memberships = MembershipLog(base: snapshot.map { Self.membership(of: $0, or: configured) } ?? configured)
+        memberships.append(kept)
+    }
+
+    /// A snapshot's membership; one without voters (never written by this core) keeps `fallback`.
+    static func membership(of snap: Snapshot, or fallback: Membership) -> Membership {
+        snap.metadata.voters.isEmpty ? fallback : snap.metadata.membership
     }
 
     var firstIndex: UInt64 { snapshotIndex + 1 }
@@ -64,6 +74,7 @@ struct RaftLog: Sendable {
     /// Leader-side append of new entries at the end of the log.
     mutating func append(_ new: [Entry]) {
         entries.append(contentsOf: new)
+        memberships.append(new)
     }
 
     /// Follower-side append: keeps the entries that match, truncates at the first conflict and
@@ -77,7 +88,10 @@ struct RaftLog: Sendable {
         if conflict.index <= committed { return false }
         let keep = Int(conflict.index - snapshotIndex - 1)
         entries.removeSubrange(keep...)
-        entries.append(contentsOf: new[Int(conflict.index - prevIndex - 1)...])
+        memberships.truncate(from: conflict.index)
+        let added = new[Int(conflict.index - prevIndex - 1)...]
+        entries.append(contentsOf: added)
+        memberships.append(added)
         unstableFrom = min(unstableFrom, conflict.index)
         return true
     }
@@ -136,6 +150,7 @@ struct RaftLog: Sendable {
         applied = snap.metadata.index
         unstableFrom = snap.metadata.index + 1
         pendingSnapshot = snap
+        memberships.reset(to: Self.membership(of: snap, or: memberships.latest))
     }
 
     /// Drops the entries through `index`, which the application folded into `snap`.
@@ -146,6 +161,7 @@ struct RaftLog: Sendable {
         snapshotIndex = index
         snapshotTerm = t
         snapshot = snap
+        memberships.compact(through: index)
     }
 
     /// Hands the unpersisted entries to the shell and considers them persisted from now on.

@@ -59,3 +59,18 @@ public struct RaftMessage: Sendable, Hashable {
         case readIndexResponse(requestID: UInt64, index: UInt64)
     }
 }
+
+extension RaftMessage.Kind {
+    /// Whether this kind replicates the log (append, heartbeat, snapshot). A node takes these
+    /// from any sender, member or not: its log may not yet hold the conf entry that made the
+    /// leader a member (thesis §4.1). The term rules still apply, and a node outside the
+    /// membership never gets the votes to lead.
+    public var replicatesLog: Bool {
+        switch self {
+        case .append, .heartbeat, .snapshot: true
+        case .preVote, .preVoteResponse, .vote, .voteResponse, .appendAccepted, .appendRejected,
+             .heartbeatResponse, .timeoutNow, .readIndex, .readIndexResponse:
+            false
+        }
+    }
+}

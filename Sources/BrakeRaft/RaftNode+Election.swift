@@ -48,20 +48,24 @@ extension RaftNode {
         }
     }
 
+    /// Only the votes of current voters count; a learner's answer never does.
     func tallyWon() -> Bool {
-        votes.values.filter { $0 }.count >= quorum
+        voters.filter { votes[$0] == true }.count >= quorum
     }
 
     func tallyLost() -> Bool {
-        votes.values.filter { !$0 }.count >= quorum
+        voters.filter { votes[$0] == false }.count >= quorum
     }
 
     /// Answers a vote or pre-vote request whose term is not behind ours.
+    /// A node that is not a voter of its membership (a learner, or a removed node) never grants
+    /// a vote.
     mutating func handleVoteRequest(_ message: RaftMessage, lastIndex: UInt64, lastTerm: UInt64, preVote: Bool) {
         let canVote =
-            vote == message.from
+            isVoter && voters.contains(message.from)
+            && (vote == message.from
             || (vote == nil && leader == nil)
-            || (preVote && message.term > term)
+            || (preVote && message.term > term))
         let upToDate = testing.grantVotesIgnoringLog || log.isUpToDate(lastIndex: lastIndex, lastTerm: lastTerm)
         if canVote && upToDate {
             if preVote {
@@ -114,7 +118,7 @@ extension RaftNode {
         leader = id
         resetElectionState()
         lastLeaderContact = nil
-        for peer in voters where peer != id {
+        for peer in membership.members where peer != id {
             progress[peer] = Progress(next: log.lastIndex + 1)
         }
         // A no-op of the new term lets the leader commit entries of earlier terms (§5.4.2)
@@ -125,12 +129,9 @@ extension RaftNode {
     /// Check-quorum: a leader that has not heard from a quorum during the last election timeout
     /// steps down, so clients stop waiting on it and a new leader can be elected.
     mutating func checkQuorumActive() -> Bool {
-        var active = 1
-        for peer in voters where peer != id {
-            if progress[peer]?.recentActive == true { active += 1 }
-            progress[peer]?.recentActive = false
-        }
-        return active >= quorum
+        let active = quorumAcknowledges { progress[$0]?.recentActive == true }
+        for peer in progress.keys { progress[peer]?.recentActive = false }
+        return active
     }
 
     /// Whether this node has recent contact with the group: a leader heard from a quorum
@@ -141,11 +142,10 @@ extension RaftNode {
         let window = UInt64(max(ticks, 0))
         switch role {
         case .leader:
-            var count = 1
-            for peer in voters where peer != id {
-                if let heard = progress[peer]?.lastHeardTick, now - heard <= window { count += 1 }
+            return quorumAcknowledges { peer in
+                guard let heard = progress[peer]?.lastHeardTick else { return false }
+                return now - heard <= window
             }
-            return count >= quorum
         case .follower:
             guard leader != nil, let contact = lastLeaderContact else { return false }
             return now - contact <= window
@@ -165,12 +165,9 @@ extension RaftNode {
         guard role == .leader, config.leaseReads, config.checkQuorum, transferee == nil else { return false }
         let span = config.electionTicks - config.leaseDriftTicks
         guard span > 0 else { return false }
-        var count = 1
-        for peer in voters where peer != id {
-            if let sent = progress[peer]?.ackedSentTick, now - sent < UInt64(span) {
-                count += 1
-            }
+        return quorumAcknowledges { peer in
+            guard let sent = progress[peer]?.ackedSentTick else { return false }
+            return now - sent < UInt64(span)
         }
-        return count >= quorum
     }
 }

@@ -27,7 +27,7 @@ extension RaftNode {
             readsAwaitingCommit.append((requestID, origin))
             return
         }
-        if voters.count == 1 || leaseValid {
+        if voters == [id] || leaseValid {
             answerRead(requestID: requestID, from: origin, index: log.committed)
             return
         }
@@ -53,11 +53,7 @@ extension RaftNode {
     /// elected when the read arrived.
     mutating func completeConfirmedReads() {
         while let read = pendingReads.first {
-            var acks = 1
-            for peer in voters where peer != id && (progress[peer]?.ackedContext ?? 0) >= read.context {
-                acks += 1
-            }
-            guard acks >= quorum else { return }
+            guard quorumAcknowledges({ (progress[$0]?.ackedContext ?? 0) >= read.context }) else { return }
             pendingReads.removeFirst()
             answerRead(requestID: read.requestID, from: read.from, index: read.index)
         }

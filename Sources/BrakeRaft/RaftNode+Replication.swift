@@ -12,7 +12,7 @@ extension RaftNode {
             }
             if transferee != nil { abortTransfer() }
         }
-        for peer in voters where peer != id {
+        for peer in replicationTargets {
             // A snapshot that was never acknowledged is retried by probing again.
             if let pr = progress[peer], pr.state == .snapshot,
                now - pr.snapshotSentTick >= UInt64(max(config.electionTicks, 1)) {
@@ -36,10 +36,12 @@ extension RaftNode {
         log.append(entries)
         _ = maybeCommit()
         broadcastAppend()
+        settleMembershipAfterCommit()
     }
 
+    /// Sends every follower and learner what it lacks.
     mutating func broadcastAppend() {
-        for peer in voters where peer != id {
+        for peer in replicationTargets {
             _ = sendAppend(to: peer, allowEmpty: true)
         }
     }
@@ -78,7 +80,7 @@ extension RaftNode {
     mutating func broadcastHeartbeat() {
         heartbeatContext += 1
         heartbeatSentTick[heartbeatContext] = now
-        for peer in voters where peer != id {
+        for peer in replicationTargets {
             // Never tell a follower to commit past what it is known to store: its log beyond
             // `match` may still hold a stale suffix.
             let commit = min(progress[peer]?.match ?? 0, log.committed)
@@ -87,7 +89,9 @@ extension RaftNode {
     }
 
     /// Commits the highest index stored by a quorum, but only if it is of the current term
-    /// (§5.4.2): an earlier-term entry is committed indirectly, through a later one.
+    /// (§5.4.2): an earlier-term entry is committed indirectly, through a later one. Only the
+    /// voters count; the leader counts itself only while it is one (a leader that removed itself
+    /// commits with the others' quorum, thesis §4.2.2).
     mutating func maybeCommit() -> Bool {
         let matches = voters.map { $0 == id ? log.lastIndex : (progress[$0]?.match ?? 0) }.sorted(by: >)
         guard matches.count >= quorum else { return false }
@@ -159,6 +163,7 @@ extension RaftNode {
         if transferee == peer, pr.match == log.lastIndex {
             send(to: peer, .timeoutNow)
         }
+        settleMembershipAfterCommit()
     }
 
     mutating func handleHeartbeatResponse(from peer: NodeID, context: UInt64) {

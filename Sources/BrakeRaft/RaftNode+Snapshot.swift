@@ -9,7 +9,7 @@ extension RaftNode {
     public mutating func compact(through index: UInt64, snapshotData: [UInt8]) throws(RaftError) {
         guard index > log.snapshotIndex else { throw .compacted }
         guard index <= log.applied, let entryTerm = log.term(at: index) else { throw .unavailable }
-        let metadata = SnapshotMetadata(index: index, term: entryTerm, voters: voters)
+        let metadata = SnapshotMetadata(index: index, term: entryTerm, membership: log.memberships.membership(at: index))
         log.compact(Snapshot(metadata: metadata, data: snapshotData))
     }
 

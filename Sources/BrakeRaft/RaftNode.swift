@@ -14,8 +14,6 @@ public struct RaftNode: Sendable {
     public let id: NodeID
     /// The configuration this node runs with.
     public let config: RaftConfig
-    /// The voting members, deduplicated and sorted.
-    public let voters: [NodeID]
     /// Test-only deliberately wrong rules; all off by default.
     public var testing = TestingSwitches()
 
@@ -67,7 +65,9 @@ public struct RaftNode: Sendable {
         var context: UInt64
     }
 
-    /// Restarts a node from what the store kept.
+    /// Restarts a node from what the store kept. The membership is the snapshot's (or the
+    /// configured voters and learners without a snapshot), changed by the conf entries in
+    /// `entries`, committed or not.
     ///
     /// - Parameters:
     ///   - hardState: the last persisted term, vote and commit index.
@@ -86,10 +86,11 @@ public struct RaftNode: Sendable {
     ) {
         self.id = config.id
         self.config = config
-        self.voters = Array(Set(config.voters)).sorted()
         self.term = hardState.term
         self.vote = hardState.vote
-        self.log = RaftLog(snapshot: snapshot, entries: entries, commit: hardState.commit, applied: applied)
+        self.log = RaftLog(
+            snapshot: snapshot, entries: entries, commit: hardState.commit, applied: applied,
+            configured: Membership(voters: config.voters, learners: config.learners))
         self.random = random
         self.reportedHardState = HardState(term: hardState.term, vote: hardState.vote, commit: log.committed)
         self.reportedSoftState = SoftState(role: .follower, leader: nil, term: hardState.term)
@@ -122,6 +123,14 @@ public struct RaftNode: Sendable {
         return peer == id ? log.lastIndex : progress[peer]?.match
     }
 
+    /// The membership in effect: the one after the last conf entry in this node's log (thesis
+    /// §4.1: a configuration is used as soon as it is in the log, committed or not).
+    public var membership: Membership { log.memberships.latest }
+    /// The voting members, sorted (of `membership`).
+    public var voters: [NodeID] { membership.voters }
+    /// The non-voting members, sorted (of `membership`).
+    public var learners: [NodeID] { membership.learners }
+
     var quorum: Int { voters.count / 2 + 1 }
     var isVoter: Bool { voters.contains(id) }
 
@@ -138,9 +147,16 @@ public struct RaftNode: Sendable {
     }
 
     /// Feeds a message from a peer. Messages that are not for this node, come from a node
-    /// outside the group, or are malformed are ignored; the core never traps on input.
+    /// outside the group, or are malformed are ignored; the core never traps on input. Outside
+    /// the group means: neither a voter nor a learner of this node's membership, and not the
+    /// leader this node follows in its term. Append, heartbeat and snapshot are taken from any
+    /// node, since this node's log may not yet hold the entry that made their sender a member
+    /// (thesis §4.1).
     public mutating func step(_ message: RaftMessage) {
-        guard message.to == id, message.from != id, voters.contains(message.from) else { return }
+        guard message.to == id, message.from != id else { return }
+        guard membership.contains(message.from) || message.kind.replicatesLog
+                || (message.from == leader && message.term == term)
+        else { return }
         if message.term > term {
             if case .vote(_, _, let transfer) = message.kind, !transfer, inLease { return }
             if case .preVote = message.kind, inLease { return }
@@ -182,12 +198,15 @@ public struct RaftNode: Sendable {
     }
 
     /// Appends `data` to the log as a new entry of the current term and starts replicating it.
+    /// Data starting with `ConfChange.reservedByte` is refused (`reservedData`): membership
+    /// changes go through `proposeConfChange(_:)`.
     /// Returns the entry's index and term: the proposal is committed once that index is
     /// committed with that term (a later leader may overwrite an uncommitted one).
     public mutating func propose(_ data: [UInt8]) throws(RaftError) -> (index: UInt64, term: UInt64) {
         guard role == .leader else { throw .notLeader(leader: leader) }
         guard transferee == nil else { throw .transferInProgress }
         guard data.count <= config.maxBatchBytes else { throw .proposalTooLarge }
+        guard data.first != ConfChange.reservedByte else { throw .reservedData }
         let entry = Entry(term: term, index: log.lastIndex + 1, data: data)
         appendAsLeader([entry])
         return (entry.index, entry.term)

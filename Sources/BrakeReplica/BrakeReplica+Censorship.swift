@@ -48,7 +48,7 @@ extension BrakeReplica {
     /// Once per tick: raise alarms for declarations waiting past the bound under a heartbeating
     /// leader, clear those that no longer hold, and act on them.
     mutating func checkCensorship() {
-        let bound = charter.pendingSeconds * 1_000
+        let bound = registry.charter.pendingSeconds * 1_000
         guard raft.role == .follower, let leader = raft.leader, leader != nodeID else {
             // Leading: no alarm against itself. Campaigning: the alarms whose declarations still
             // wait stand, for status, until a leader is known again.

@@ -206,8 +206,8 @@ extension BrakeReplica {
     }
 
     mutating func broadcastCheckpoint(_ body: PeerMessage.Body) {
-        for node in charter.nodes where node.id != nodeID {
-            sendCheckpoint(body, to: node.id)
+        for peer in peerList {
+            sendCheckpoint(body, to: peer)
         }
     }
 

@@ -31,7 +31,7 @@ extension BrakeReplica {
     ///   still lies more than the skew ahead of this node's clock: its log may still hold those
     ///   entries, and it would stamp above them again if it led.
     mutating func admitsByClock(_ message: RaftMessage, from sender: NodeID) -> Bool {
-        let limit = now.wall + charter.clockSkewMillis
+        let limit = now.wall + registry.charter.clockSkewMillis
         if let refusal = clockRefusals[sender] {
             switch message.kind {
             case .preVote, .vote:

@@ -41,7 +41,7 @@ extension BrakeReplica {
         gossip.elapsed += 1
         guard gossip.elapsed >= max(config.gossip.intervalTicks, 1) else { return }
         gossip.elapsed = 0
-        var peers = charter.nodes.map(\.id).filter { $0 != nodeID }.sorted()
+        var peers = peerList
         guard !peers.isEmpty else { return }
         let digest = makeDigest(reply: false)
         for _ in 0..<min(max(config.gossip.fanout, 1), peers.count) {

@@ -52,6 +52,8 @@ extension BrakeReplica {
             }
             answerReads()
             maybeCompact()
+            followCharter()
+            notePeerChanges()
         }
         pending.pool = pool.takeWrites()
         let out = pending
@@ -68,7 +70,8 @@ extension BrakeReplica {
             verifiedAhead = verifiedAhead.filter { $0.key > entry.index }
         }
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
-        let result = registry.apply(index: entry.index, data: entry.data, memo: memo)
+        // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
+        let result = registry.apply(index: entry.index, data: entry.isConfEntry ? [] : entry.data, memo: memo)
         let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))

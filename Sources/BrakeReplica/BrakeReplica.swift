@@ -11,7 +11,8 @@ import BrakeRaft
 /// order it must do it (`ReplicaReady`). It does no I/O and reads no clock, so the deterministic
 /// simulation (BrakeSim) runs exactly this code, and `braked`'s actor only carries out what it says.
 public struct BrakeReplica: Sendable {
-    /// The charter this node serves.
+    /// The charter this node started from: the genesis charter of the federation. The charter in
+    /// force is `currentCharter`, the registry's, which committed amendments change.
     public let charter: Charter
     /// This node's id.
     public let nodeID: NodeID
@@ -84,6 +85,11 @@ public struct BrakeReplica: Sendable {
 
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
+    /// The peer set last reported to the shell (`BrakeReplica+Membership`), and its ids.
+    var reportedPeers: [NodeInfo] = []
+    var peerIDs: Set<NodeID> = []
+    /// Membership changes this node proposed as leader since start (`followCharter`).
+    public internal(set) var membershipChanges = 0
 
     struct InFlight {
         var declarationID: String
@@ -144,6 +150,10 @@ public struct BrakeReplica: Sendable {
     /// Restores a node from what its store held. With `checkpointKey` (the key the charter pins for
     /// this node) it cosigns checkpoints; without it, it still gathers and checks them.
     ///
+    /// `charter` is the federation's genesis charter; the registry holds the charter in force. A
+    /// node that neither lists nor holds as a Raft member starts only with `config.joining`: as a
+    /// non-voter that waits for an amendment to add it (Specs/consensus.md).
+    ///
     /// Refuses (`inconsistent_store`) a store whose registry and log disagree: a registry applied
     /// past the end of the log, or behind the snapshot the log starts from. Serving from such a
     /// store would answer from a state no committed history produces.
@@ -151,9 +161,6 @@ public struct BrakeReplica: Sendable {
         charter: Charter, nodeID: NodeID, config: ReplicaConfig, stored: Stored, now: ReplicaTime,
         random: some RandomSource, checkpointKey: SigningKey? = nil
     ) throws(NodeError) {
-        guard charter.node(id: nodeID) != nil else {
-            throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(charter.nodes.map(\.id).joined(separator: ", ")))")
-        }
         let snapshotIndex = stored.snapshot?.metadata.index ?? 0
         let lastIndex = stored.entries.last?.index ?? snapshotIndex
         let applied = stored.registry.appliedIndex
@@ -184,13 +191,18 @@ public struct BrakeReplica: Sendable {
             applied: applied, random: random
         )
         self.raft.testing = config.raftTesting
+        let current = stored.registry.charter
+        guard current.node(id: nodeID) != nil || raft.voters.contains(nodeID) || config.joining else {
+            throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(current.nodes.map(\.id).joined(separator: ", "))); a node that waits to be added by an amendment starts with \"join\": true")
+        }
         self.checkpoints = CheckpointBook(
             charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
             appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         self.pool = DeclarationPool(limits: config.poolLimits)
         restorePool(stored.pool)
+        notePeerChanges()
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
-        if raftConfig.voters == [nodeID] {
+        if raft.voters == [nodeID] {
             for _ in 0..<(2 * config.electionTicks) where raft.role != .leader { raft.tick() }
         }
     }
@@ -205,6 +217,7 @@ public struct BrakeReplica: Sendable {
         poolTick()
         gossipTick()
         checkCensorship()
+        followCharter()
         probeLeader()
         expireWaiters()
         resendStalledChunks()
@@ -221,7 +234,7 @@ public struct BrakeReplica: Sendable {
     public mutating func receive(_ message: PeerMessage, from sender: NodeID, at time: ReplicaTime, memos: [UInt64: SignatureMemo] = [:]) {
         advance(to: time)
         guard halted == nil, message.from == sender, message.to == nodeID, sender != nodeID,
-              charter.node(id: sender) != nil else { return }
+              hears(sender) else { return }
         switch message.body {
         case .raft(let raftMessage):
             guard raftMessage.from == sender, raftMessage.to == nodeID,

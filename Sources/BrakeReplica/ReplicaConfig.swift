@@ -1,3 +1,4 @@
+import BrakeCore
 import BrakeRaft
 
 /// The tunables of one node's core: Raft timing, when to snapshot, how many proposals may wait,
@@ -36,6 +37,16 @@ public struct ReplicaConfig: Sendable {
     public var poolLimits = DeclarationPool.Limits()
     /// How often and how much nodes gossip (Specs/gossip.md).
     public var gossip = GossipLimits()
+    /// A node that the charter it starts with does not list may start only with this set: it is
+    /// joining, waits as a non-voter to be added by an amendment, and never campaigns until it is.
+    public var joining = false
+    /// Nodes a joining node talks with, besides its charter's, until the charter in force lists
+    /// it: the charter in force when its operator started it (the genesis charter it verifies the
+    /// log from may no longer list any node that leads).
+    public var introducers: [NodeInfo] = []
+    /// A leader promotes a learner to voter once the learner's log is within this many entries of
+    /// its own (`MembershipPlan`).
+    public var learnerCatchUpEntries: UInt64 = 64
 
     /// Creates the default configuration.
     public init() {}

@@ -34,6 +34,10 @@ public struct ReplicaReady: Sendable {
     public var pool: [PoolWrite] = []
     /// Censorship alarms raised by this batch's inputs, for the shell to log (Specs/gossip.md).
     public var alarms: [BrakeReplica.CensorshipAlarm] = []
+    /// 0. Before (2), when not nil: the nodes this node now talks with (`BrakeReplica.peerNodes`),
+    /// changed by an amendment applied or a membership change in the log. The transport dials the
+    /// new ones and accepts their pins, and closes and refuses the connections of those that left.
+    public var peers: [NodeInfo]?
 
     /// Creates an empty batch.
     public init() {
@@ -47,7 +51,7 @@ public struct ReplicaReady: Sendable {
     public var isEmpty: Bool {
         hardState == nil && entries.isEmpty && install == nil && messages.isEmpty && applied.isEmpty
             && compaction == nil && answers.isEmpty && softState == nil && pool.isEmpty && alarms.isEmpty
-            && checkpoints.isEmpty
+            && checkpoints.isEmpty && peers == nil
     }
 
     /// Whether step 1 has anything to make durable.

@@ -16,12 +16,17 @@ public struct SimFederation: Sendable {
     public let keys: [(party: String, key: SigningKey)]
     /// A valid Ed25519 key that belongs to no party of the charter.
     public let stranger: SigningKey
-    /// The Raft ids of the nodes, in charter order.
+    /// The Raft ids of the nodes, in charter order: the charter's nodes, then the spare nodes
+    /// that only an amendment can add (`listed`).
     public let nodeIDs: [NodeID]
+    /// Every node's entry, the charter's and the spares', in `nodeIDs` order.
+    public let nodes: [NodeInfo]
 
     /// Builds a charter for `nodes` nodes, operated round-robin by the three parties, signs it
-    /// with every party and verifies it the way a node would (`Charter.verify`).
-    public static func make(nodes: Int) throws(BrakeError) -> SimFederation {
+    /// with every party and verifies it the way a node would (`Charter.verify`). With `listed`,
+    /// the charter lists only the first `listed` nodes; the others are spares, with identities of
+    /// their own, that a membership scenario adds by amendment.
+    public static func make(nodes: Int, listed: Int? = nil) throws(BrakeError) -> SimFederation {
         let parties: [(id: String, name: String, partyClass: PartyClass)] = [
             ("lab-a", "Lab A", .lab), ("lab-b", "Lab B", .lab), ("gov-a", "Gov A", .government),
         ]
@@ -45,7 +50,7 @@ public struct SimFederation: Sendable {
         let draft = Charter(
             federation: "brake-sim",
             parties: charterParties,
-            nodes: nodeInfos,
+            nodes: Array(nodeInfos.prefix(min(max(listed ?? count, 1), count))),
             trigger: PolicyRule(clauses: [PolicyClause(atLeast: 2)]),
             lift: PolicyRule(clauses: [PolicyClause(atLeast: 2), PolicyClause(atLeast: 1, partyClass: .government)]),
             amend: PolicyRule(clauses: [PolicyClause(atLeast: 3)]),
@@ -61,7 +66,7 @@ public struct SimFederation: Sendable {
         let charter = try Charter.verify(envelope)
         return SimFederation(
             charter: charter, charterEnvelope: envelope, keys: keys,
-            stranger: try SigningKey(seed: fixedSeed(0xEE)), nodeIDs: nodeInfos.map(\.id)
+            stranger: try SigningKey(seed: fixedSeed(0xEE)), nodeIDs: nodeInfos.map(\.id), nodes: nodeInfos
         )
     }
 
@@ -75,10 +80,19 @@ public struct SimFederation: Sendable {
         return result
     }()
 
+    /// Membership federations: 3 charter nodes plus 1 to 4 spares, by total node count (4 to 7).
+    static let cachedMembership: [Int: SimFederation] = {
+        var result: [Int: SimFederation] = [:]
+        for n in 4...7 {
+            if let federation = try? make(nodes: n, listed: 3) { result[n] = federation }
+        }
+        return result
+    }()
+
     /// Why the federation of `nodes` nodes does not build (for the failure message).
-    static func buildError(_ nodes: Int) -> String {
+    static func buildError(_ nodes: Int, listed: Int? = nil) -> String {
         do {
-            _ = try make(nodes: nodes)
+            _ = try make(nodes: nodes, listed: listed)
             return "no error"
         } catch {
             return error.description

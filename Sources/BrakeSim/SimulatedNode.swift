@@ -31,6 +31,10 @@ struct SimulatedNode {
     var checkedApplied: UInt64?
     /// Whether the registry came from a snapshot or a restart since it was last checked.
     var restored = false
+    /// A spare of the membership scenario that no one started yet: no fault restarts it.
+    var dormant = false
+    /// A joining node's introducers: the charter in force when it was started.
+    var introducers: [NodeInfo] = []
 
     var isUp: Bool { replica != nil }
     /// The Raft core inside the replica; nil while crashed.

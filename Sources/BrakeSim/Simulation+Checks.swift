@@ -32,13 +32,17 @@ extension Simulation {
         guard let quietSince, convergedAt == nil else { return }
         let leaders = nodes.filter { $0.raft?.role == .leader }
         let commit = history.committedIndex
+        let charter = charterInForce
         // Gossip and the leader's proposals from its pool: every valid declaration that reached
-        // any node was committed (or expired), so every pool drains.
-        let converged = clients.probeAcknowledged && !leaders.isEmpty
-            && nodes.allSatisfy { $0.isUp && $0.applied == commit && ($0.replica?.pool.count ?? 0) == 0 }
+        // any node was committed (or expired), so every pool drains. In a membership run, the
+        // nodes the charter lists converge (a removed node stays behind) and the voters are them.
+        let converged = clients.probeAcknowledged && !leaders.isEmpty && membershipSettled(charter: charter)
+            && nodes.filter { mustConverge($0, charter: charter) }.allSatisfy {
+                $0.isUp && $0.applied == commit && ($0.replica?.pool.count ?? 0) == 0
+            }
         if converged {
             convergedAt = stepCount
-            for node in nodes {
+            for node in nodes where mustConverge(node, charter: charter) {
                 if let problem = history.recordRegistry(node.registry, index: node.applied, node: node.id, bytes: true) {
                     fail(.registryDivergence, "after convergence: \(problem)")
                     return
@@ -50,6 +54,7 @@ extension Simulation {
         guard stepCount - quietSince > livenessBound else { return }
         let leaderText = leaders.map { "\($0.id) (term \($0.raft?.term ?? 0))" }.joined(separator: ", ")
         let applied = nodes.map { "\($0.id)=\($0.applied) pool \($0.replica?.pool.count ?? 0)" }.joined(separator: " ")
+            + (membership == nil ? "" : "; charter nodes \(charter.nodes.map(\.id)); membership \(leaders.first?.raft.map { "\($0.membership)" } ?? "none")")
         fail(.liveness, "\(livenessBound) ticks after the faults stopped: leaders [\(leaderText)], probe acknowledged \(clients.probeAcknowledged), committed \(commit), applied \(applied)")
     }
 }

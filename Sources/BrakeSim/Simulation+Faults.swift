@@ -40,7 +40,7 @@ extension Simulation {
             }
             handleReady(leader)
         }
-        for i in 0..<nodeCount where !nodes[i].isUp && random.chance(faults.restart) {
+        for i in 0..<nodeCount where !nodes[i].isUp && !nodes[i].dormant && random.chance(faults.restart) {
             restart(i)
         }
     }
@@ -101,6 +101,8 @@ extension Simulation {
         var config = replicaConfig
         if let censor, censor.node == i { config.testing.censoredParty = censor.party }
         config.checkpointTesting.forkAtNextLeaf = forkedCheckpoints.contains(nodes[i].id)
+        config.joining = federation.charter.node(id: nodes[i].id) == nil
+        config.introducers = nodes[i].introducers
         do {
             var stored = BrakeReplica.Stored(
                 hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
@@ -132,7 +134,7 @@ extension Simulation {
         pendingMidReadyCrash = nil
         network.heal()
         network.lossy = false
-        for i in 0..<nodeCount where !nodes[i].isUp {
+        for i in 0..<nodeCount where !nodes[i].isUp && !nodes[i].dormant {
             restart(i)
         }
         note("faults stop")

@@ -16,6 +16,18 @@ extension Simulation {
         return Simulation(seed: seed, nodes: nodes, steps: steps, faults: faults)
     }
 
+    /// The membership sweep's run for `seed`: three charter nodes and one to three spares, the
+    /// fault profile and the length from the seed; amendments change the nodes while faults run.
+    /// `BRAKE_SIM_MEMBERSHIP_SEED=<seed>` replays it.
+    public static func membershipSweep(seed: UInt64) -> Simulation {
+        var plan = SimRandom(seed: seed ^ 0x3E3B_E125_41B0_0C0D)
+        let nodes = 4 + plan.next(upperBound: 3)
+        let profile = plan.next(upperBound: 100)
+        let faults: SimulationFaults = profile < 60 ? .standard : profile < 85 ? .severe : .leaderChurn
+        let steps = plan.int(in: 400...700)
+        return Simulation(seed: seed, nodes: nodes, steps: steps, faults: faults, livenessBound: 400, membership: true)
+    }
+
     /// The ids of the nodes, in charter order.
     public var nodeIDs: [NodeID] { federation.nodeIDs }
 

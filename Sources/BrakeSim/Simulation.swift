@@ -32,6 +32,8 @@ public struct Simulation {
     /// Each signature of a pooled declaration the pending-verdict check verified with plain
     /// Ed25519: the party whose key made it, or nil when none did (by signature and payload).
     var auditedSignatures: [[UInt8]: String?] = [:]
+    /// The membership scenario, when the run changes the charter's nodes (`Simulation+Membership`).
+    var membership: MembershipScenario?
     /// Ticks after the faults stop within which a leader must commit a probe submission and all
     /// nodes must converge.
     public let livenessBound: Int
@@ -87,11 +89,12 @@ public struct Simulation {
     public init(
         seed: UInt64, nodes: Int, steps: Int, faults: SimulationFaults = .standard,
         testing: TestingSwitches = TestingSwitches(), livenessBound: Int = 200, maxBatchEntries: Int? = nil,
-        clientRate: Double = 0.1, censor: (node: Int, party: String)? = nil
+        clientRate: Double = 0.1, censor: (node: Int, party: String)? = nil, membership: Bool = false
     ) {
-        let count = min(max(nodes, 1), 9)
-        guard let federation = SimFederation.cached[count] else {
-            preconditionFailure("the simulated federation of \(count) nodes does not build: \(SimFederation.buildError(count))")
+        // A membership run: three charter nodes and one to four spares that amendments add.
+        let count = membership ? min(max(nodes, 4), 7) : min(max(nodes, 1), 9)
+        guard let federation = membership ? SimFederation.cachedMembership[count] : SimFederation.cached[count] else {
+            preconditionFailure("the simulated federation of \(count) nodes does not build: \(SimFederation.buildError(count, listed: membership ? 3 : nil))")
         }
         self.seed = seed
         self.nodeCount = count
@@ -130,14 +133,18 @@ public struct Simulation {
                 clockOffset: Millis(random.int(in: -skew...skew))
             ))
         }
+        for i in nodesList.indices where federation.charter.node(id: nodesList[i].id) == nil {
+            nodesList[i].dormant = true
+        }
         self.nodes = nodesList
+        self.membership = membership ? MembershipScenario(charterID: federation.charter.id) : nil
         self.network = SimulatedNetwork(faults: faults)
         self.audit = PolicyAudit(charter: federation.charter)
         self.clients = ClientState(target: random.next(upperBound: count))
         self.factory = DeclarationFactory(federation: federation)
         self.checkedLeaderTerm = Array(repeating: 0, count: count)
         self.random = random
-        for i in 0..<count { start(i) }
+        for i in 0..<count where !self.nodes[i].dormant { start(i) }
     }
 
     /// The step at which faults stop.
@@ -170,6 +177,7 @@ public struct Simulation {
             beginQuiet()
         }
         clientStep()
+        if stepCount <= faultSteps { membershipStep() }
         tickNodes()
         deliverMessages()
         checkAfterStep()

@@ -80,25 +80,38 @@ enum StoreCodec {
         return HardState(term: term, vote: vote, commit: commit)
     }
 
+    /// Format 2: version, index, term, voters, learners. Format 1 (written before learners
+    /// existed) has no learners and still reads, as a membership without learners.
     static func encode(snapshotMetadata metadata: SnapshotMetadata) -> [UInt8] {
-        var bytes: [UInt8] = [1]
+        var bytes: [UInt8] = [2]
         bytes += encode(metadata.index)
         bytes += encode(metadata.term)
-        bytes += encode32(UInt32(metadata.voters.count))
-        for voter in metadata.voters { appendString(voter, to: &bytes) }
+        for list in [metadata.voters, metadata.learners] {
+            bytes += encode32(UInt32(list.count))
+            for node in list { appendString(node, to: &bytes) }
+        }
         return bytes
     }
 
     static func decodeSnapshotMetadata(_ bytes: [UInt8]) throws(StoreError) -> SnapshotMetadata {
         var reader = ByteReader(bytes, what: "snapshot metadata")
-        try reader.version(1)
+        let version = try reader.byte()
+        guard version == 1 || version == 2 else {
+            throw .corrupt("snapshot metadata has format version \(version), expected 1 or 2")
+        }
         let index = try reader.uint64()
         let term = try reader.uint64()
-        let count = try reader.uint32()
-        var voters: [NodeID] = []
-        for _ in 0..<count { voters.append(try reader.string()) }
+        let voters = try nodeList(&reader)
+        let learners = version == 2 ? try nodeList(&reader) : []
         try reader.end()
-        return SnapshotMetadata(index: index, term: term, voters: voters)
+        return SnapshotMetadata(index: index, term: term, voters: voters, learners: learners)
+    }
+
+    private static func nodeList(_ reader: inout ByteReader) throws(StoreError) -> [NodeID] {
+        let count = try reader.uint32()
+        var nodes: [NodeID] = []
+        for _ in 0..<count { nodes.append(try reader.string()) }
+        return nodes
     }
 
     static func encode(point: (index: UInt64, term: UInt64)) -> [UInt8] {

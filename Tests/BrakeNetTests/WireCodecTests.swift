@@ -130,7 +130,7 @@ let everyMessageKind: [PeerMessage] = {
     func answer(_ a: SubmitAnswer) -> PeerMessage {
         PeerMessage(from: "a", to: "b", body: .submitAnswer(requestID: 99, answer: a))
     }
-    let metadata = SnapshotMetadata(index: 40, term: 6, voters: ["a", "b", "c"])
+    let metadata = SnapshotMetadata(index: 40, term: 6, voters: ["a", "b", "c"], learners: ["d"])
     let motion = DeclarationReceipt(
         id: String(repeating: "ab", count: 32), kind: "motion", state: "passed", signers: ["lab-1", "gov-2"], index: 41
     )
@@ -138,7 +138,10 @@ let everyMessageKind: [PeerMessage] = {
         id: String(repeating: "cd", count: 32), kind: "attestation", state: nil, signers: [], index: 42
     )
     let chunk = SnapshotChunk(term: 7, metadata: metadata, totalBytes: 10, offset: 4, data: [5, 6, 7, 8, 9, 10])
-    let entries = [Entry(term: 7, index: 11, data: []), Entry(term: 7, index: 12, data: Array("declaration".utf8))]
+    let entries = [
+        Entry(term: 7, index: 11, data: []), Entry(term: 7, index: 12, data: Array("declaration".utf8)),
+        Entry(term: 7, index: 13, data: ConfChange.addLearner("d").entryData),
+    ]
     return [
         raft(.preVote(lastIndex: 10, lastTerm: 6)),
         raft(.preVoteResponse(granted: true)),

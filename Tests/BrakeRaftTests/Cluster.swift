@@ -44,10 +44,13 @@ struct Cluster {
     /// Extra loss rule.
     var drops: (RaftMessage) -> Bool = { _ in false }
     let ids: [NodeID]
+    /// The voters every node starts with; `ids` unless a test keeps spare nodes outside.
+    let initialVoters: [NodeID]
     var configure: (inout RaftConfig) -> Void
 
-    init(_ ids: [NodeID], configure: @escaping (inout RaftConfig) -> Void = { _ in }) {
+    init(_ ids: [NodeID], voters: [NodeID]? = nil, configure: @escaping (inout RaftConfig) -> Void = { _ in }) {
         self.ids = ids
+        self.initialVoters = voters ?? ids
         self.configure = configure
         for id in ids {
             disks[id] = Disk()
@@ -56,7 +59,7 @@ struct Cluster {
     }
 
     func config(_ id: NodeID) -> RaftConfig {
-        var config = RaftConfig(id: id, voters: ids)
+        var config = RaftConfig(id: id, voters: initialVoters)
         configure(&config)
         return config
     }
@@ -167,8 +170,8 @@ struct Cluster {
         return index
     }
 
-    /// The application payloads a node applied, as strings (no-ops left out).
+    /// The application payloads a node applied, as strings (no-ops and conf entries left out).
     func appliedTexts(_ id: NodeID) -> [String] {
-        (applied[id] ?? []).filter { !$0.isNoop }.map { String(decoding: $0.data, as: UTF8.self) }
+        (applied[id] ?? []).filter { !$0.isNoop && !$0.isConfEntry }.map { String(decoding: $0.data, as: UTF8.self) }
     }
 }

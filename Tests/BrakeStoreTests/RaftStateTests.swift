@@ -141,4 +141,29 @@ struct RaftStateTests {
             #expect(try store.loadRaftState().snapshot == snapshot)
         }
     }
+
+    /// A snapshot's learners survive a reopen, and metadata written before learners existed
+    /// (format 1) still reads, as a membership without learners.
+    @Test func snapshotMembershipSurvivesReopenAndOldMetadataReads() throws {
+        try withTemporaryDirectory { dir in
+            let metadata = SnapshotMetadata(index: 3, term: 2, voters: ["a", "b", "c"], learners: ["d"])
+            do {
+                let store = try BrakeStore(directory: dir)
+                try store.persist(hardState: nil, entries: entries(1...3, term: 2), snapshot: nil)
+                try store.persist(hardState: nil, entries: [], snapshot: Snapshot(metadata: metadata, data: [1]))
+                store.close()
+            }
+            let store = try BrakeStore(directory: dir)
+            #expect(try store.loadRaftState().snapshot?.metadata == metadata)
+        }
+        // Format 1, byte by byte: version, index 7, term 3, two voters (u32 length + UTF-8 each).
+        let u32: (Int) -> [UInt8] = { n in [24, 16, 8, 0].map { UInt8((n >> $0) & 0xff) } }
+        var old: [UInt8] = [1] + StoreCodec.encode(UInt64(7)) + StoreCodec.encode(UInt64(3)) + u32(2)
+        for voter in ["a", "b"] { old += u32(voter.utf8.count) + Array(voter.utf8) }
+        let decoded = try StoreCodec.decodeSnapshotMetadata(old)
+        #expect(decoded == SnapshotMetadata(index: 7, term: 3, voters: ["a", "b"], learners: []))
+        #expect(try StoreCodec.decodeSnapshotMetadata(StoreCodec.encode(snapshotMetadata: decoded)) == decoded)
+        let unknown = #expect(throws: StoreError.self) { try StoreCodec.decodeSnapshotMetadata([3] + old.dropFirst()) }
+        #expect(unknown?.code == .storeCorrupt)
+    }
 }

@@ -95,10 +95,11 @@ struct Scenario {
 
 /// Makes a federation of `nodes` in a short temporary directory, starts it, waits for a leader,
 /// runs `body`, and stops every process on every path. On failure it prints the federation's state
-/// and keeps the directory (its path is printed) for the node logs.
-func withScenario(nodes: Int, timing: NodeTiming = NodeTiming(), _ body: (Scenario) async throws -> Void) async throws {
+/// and keeps the directory (its path is printed) for the node logs. `joining` more nodes and
+/// parties get their files but stay outside the charter, and unstarted (`Federation.start(_:)`).
+func withScenario(nodes: Int, joining: Int = 0, timing: NodeTiming = NodeTiming(), _ body: (Scenario) async throws -> Void) async throws {
     let directory = "/tmp/bh-" + UUID().uuidString.prefix(8).lowercased()
-    let layout = try await FederationMaker(plan: FederationPlan(nodeCount: nodes), directory: directory, timing: timing).make()
+    let layout = try await FederationMaker(plan: FederationPlan(nodeCount: nodes, joining: joining), directory: directory, timing: timing).make()
     let federation = try await Federation.start(layout)
     do {
         _ = try await federation.waitForLeader()

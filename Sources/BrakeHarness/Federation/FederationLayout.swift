@@ -44,6 +44,9 @@ public struct FederationLayout: Codable, Sendable, Hashable {
         public var listenPort: Int
         /// The address this node dials for each peer id: that link's proxy.
         public var peers: [String: String]
+        /// True for a node outside the genesis charter, which joins by amendment: `Federation`
+        /// does not start it with the others (`start(_:)` does).
+        public var joining: Bool?
     }
 
     /// One directed link and its proxy.

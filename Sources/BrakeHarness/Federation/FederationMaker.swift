@@ -39,21 +39,24 @@ public struct FederationMaker: Sendable {
         try createDirectory(directory)
         try createDirectory(path("keys"))
         let parties = try await makeKeys()
-        let ports = try LoopbackPorts.allocate(plan.nodeCount * plan.nodeCount)
+        let total = plan.allNumbers.count
+        let ports = try LoopbackPorts.allocate(total * total)
         var links: [FederationLayout.Link] = []
-        var nextPort = plan.nodeCount
-        for from in plan.numbers {
-            for to in plan.numbers where to != from {
+        var nextPort = total
+        for from in plan.allNumbers {
+            for to in plan.allNumbers where to != from {
                 links.append(.init(from: from, to: to, proxyPort: ports[nextPort], targetPort: ports[to - 1]))
                 nextPort += 1
             }
         }
         var nodes: [FederationLayout.Node] = []
-        for n in plan.numbers {
+        for n in plan.allNumbers {
             nodes.append(try await makeNode(n, listenPort: ports[n - 1], links: links))
         }
         let charter = path("charter.dsse.json")
-        try await makeCharter(charter, parties: parties, nodes: nodes)
+        try await makeCharter(
+            charter, parties: parties.filter { !plan.isJoining(Int($0.id.dropFirst()) ?? 0) },
+            nodes: nodes.filter { $0.joining != true })
         let layout = FederationLayout(
             directory: directory, federation: federationID, charter: charter,
             policies: .init(
@@ -75,7 +78,7 @@ public struct FederationMaker: Sendable {
 
     private func makeKeys() async throws -> [FederationLayout.PartyFiles] {
         var parties: [FederationLayout.PartyFiles] = []
-        for n in plan.numbers {
+        for n in plan.allNumbers {
             let id = FederationPlan.partyID(n)
             let key = path("keys/\(id).key")
             try await ToolRunner.check("brakectl", ["keygen", "--party", id, "--out", key], binDirectory: binDirectory)
@@ -95,7 +98,8 @@ public struct FederationMaker: Sendable {
             listen: "127.0.0.1:\(listenPort)", listenPort: listenPort,
             peers: Dictionary(uniqueKeysWithValues: links.filter { $0.from == n }.map {
                 (FederationPlan.nodeID($0.to), "127.0.0.1:\(directPeers ? $0.targetPort : $0.proxyPort)")
-            })
+            }),
+            joining: plan.isJoining(n) ? true : nil
         )
         guard node.socket.utf8.count < 100 else {
             throw HarnessError(.usage, "the socket path \(node.socket) is too long for a Unix socket; use a shorter --dir")
@@ -108,12 +112,13 @@ public struct FederationMaker: Sendable {
     }
 
     private func writeConfig(_ node: FederationLayout.Node) throws {
-        let config: [String: Any] = [
+        var config: [String: Any] = [
             "dataDir": node.dataDir, "socket": node.socket, "charter": path("charter.dsse.json"), "node": node.id,
             "identity": node.identity, "listen": node.listen, "peers": node.peers,
             "tickMillis": timing.tickMillis, "electionTicks": timing.electionTicks, "heartbeatTicks": timing.heartbeatTicks,
             "submitTimeoutMillis": timing.submitTimeoutMillis, "snapshotInterval": timing.snapshotInterval,
         ]
+        if node.joining == true { config["join"] = true }
         let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         guard FileManager.default.createFile(atPath: node.config, contents: data + Data("\n".utf8)) else {
             throw HarnessError(.file, "cannot write \(node.config)")

@@ -47,7 +47,8 @@ public actor Federation {
         for node in layout.nodes {
             let process = NodeProcess(node: node, binDirectory: layout.binDirectory)
             nodes[node.number] = process
-            try process.start()
+            // A joining node starts when a test says so (`start(_:)`), once its amendment is on its way.
+            if node.joining != true { try process.start() }
         }
     }
 

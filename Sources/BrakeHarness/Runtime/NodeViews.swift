@@ -18,6 +18,10 @@ public struct NodeStatusView: Codable, Sendable, Hashable {
     public var commitIndex: UInt64?
     /// The highest entry the node applied to its registry.
     public var appliedIndex: UInt64?
+    /// Raft's voters as the node's log has them.
+    public var voters: [String]?
+    /// Raft's learners (nodes catching up before they vote).
+    public var learners: [String]?
     /// The last entry in the node's log, committed or not.
     public var lastIndex: UInt64?
     /// Whether the node heard from a quorum recently (its local checks answer).

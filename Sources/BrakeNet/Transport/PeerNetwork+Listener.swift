@@ -5,7 +5,7 @@ import NIOSSL
 
 extension PeerNetwork {
     /// The listener: each accepted connection gets TLS that authenticates the client's key
-    /// against the charter's pins, a frame decoder under the cap, and an `InboundPeerHandler`.
+    /// against the charter's pins as they are at the handshake, a frame decoder under the cap, and an `InboundPeerHandler`.
     func bootstrapListener() -> ServerBootstrap {
         ServerBootstrap(group: configuration.group)
             .serverChannelOption(.backlog, value: 256)
@@ -25,10 +25,12 @@ extension PeerNetwork {
     /// Adds the handlers of one inbound connection.
     private func addInboundHandlers(to channel: any Channel) throws {
         let identity = InboundPeerHandler.Identity()
-        let nodesByPin = self.nodesByPin
         let sink = self.sink
-        let ssl = NIOSSLServerHandler(context: serverTLS) { chain, promise in
-            guard let leaf = chain.first, let pin = PeerPin.of(leaf), let node = nodesByPin[pin] else {
+        let channelID = ObjectIdentifier(channel)
+        let ssl = NIOSSLServerHandler(context: serverTLS) { [self] chain, promise in
+            // The pins accepted now: they follow the charter (`updatePeers`).
+            guard let leaf = chain.first, let pin = PeerPin.of(leaf),
+                  let node = authenticateInbound(pin: pin, channel: channelID) else {
                 sink.count { $0.refusedHandshakes += 1 }
                 sink.logger.warning("refused inbound peer: its TLS key matches no charter node's pin")
                 promise.succeed(.failed)
@@ -61,7 +63,10 @@ extension PeerNetwork {
         }
         if accepted {
             channel.closeFuture.whenComplete { [self] _ in
-                state.withLock { _ = $0.inbound.removeValue(forKey: id) }
+                state.withLock { state in
+                    state.inbound[id] = nil
+                    state.inboundNodes[id] = nil
+                }
             }
         }
         return accepted

@@ -14,6 +14,10 @@ import Synchronization
 /// inbound, which must then name itself in a hello). `send(_:)` never waits for the network:
 /// Raft tolerates loss, so a full outbox drops the message and reports the peer unreachable.
 /// Received messages, unreachable peers and lost connections arrive on `events`.
+///
+/// The peer set follows the charter as amendments change it (`updatePeers(_:)`, in
+/// `PeerNetwork+Membership`): a new node is dialed and its pin accepted; a removed or re-keyed
+/// node's connections are closed, in both directions, and its old pin refused from then on.
 public final class PeerNetwork: Sendable {
     /// What the transport tells the node core. Single consumer; bounded (see
     /// `PeerNetworkConfiguration.eventBuffer`).
@@ -22,17 +26,25 @@ public final class PeerNetwork: Sendable {
     let configuration: PeerNetworkConfiguration
     let codec: WireCodec
     let sink: PeerSink
-    let links: [NodeID: PeerLink]
     let serverTLS: NIOSSLContext
-    /// Charter pin → node id, for authenticating inbound connections.
-    let nodesByPin: [String: NodeID]
+    let clientTLS: NIOSSLContext
+    /// The hello frame every outbound connection sends first.
+    let hello: [UInt8]
     let listen: PeerAddress
-    let state = Mutex(RunState())
+    let state: Mutex<RunState>
 
     struct RunState {
         var phase = Phase.created
         var server: (any Channel)?
         var inbound: [ObjectIdentifier: any Channel] = [:]
+        /// The node each inbound connection authenticated as, once its TLS key matched a pin.
+        var inboundNodes: [ObjectIdentifier: NodeID] = [:]
+        /// The send side towards each peer.
+        var links: [NodeID: PeerLink] = [:]
+        /// Charter pin → node id, for authenticating inbound connections.
+        var nodesByPin: [String: NodeID] = [:]
+        /// The peers as last configured.
+        var peers: [NodeID: PeerNetworkConfiguration.Peer] = [:]
     }
 
     enum Phase { case created, running, stopped }
@@ -59,32 +71,15 @@ public final class PeerNetwork: Sendable {
         self.events = stream
         self.sink = PeerSink(continuation: continuation, logger: config.logger)
 
-        let hello = try Self.hello(config.nodeID, codec: codec)
-        var nodesByPin: [String: NodeID] = [:]
-        var links: [NodeID: PeerLink] = [:]
-        for (id, peer) in config.peers.sorted(by: { $0.key < $1.key }) where id != config.nodeID {
-            guard PeerPin.isWellFormed(peer.pin) else {
-                throw PeerNetworkError(.config, "pin of node \(id) is not 64 lowercase hex digits")
-            }
-            if let other = nodesByPin.updateValue(id, forKey: peer.pin) {
-                throw PeerNetworkError(.config, "nodes \(other) and \(id) have the same pin")
-            }
-            let settings = PeerLink.Settings(
-                peer: id,
-                address: try PeerAddress(parsing: peer.address),
-                pin: peer.pin,
-                hello: hello,
-                frameCap: config.frameCap,
-                outboxMessages: config.outboxMessages,
-                outboxBytes: config.outboxBytes,
-                minBackoff: config.minBackoff.timeAmount,
-                maxBackoff: config.maxBackoff.timeAmount,
-                connectTimeout: config.connectTimeout.timeAmount
-            )
-            links[id] = PeerLink(settings: settings, loop: config.group.next(), tls: clientTLS, sink: sink)
+        self.clientTLS = clientTLS
+        self.hello = try Self.hello(config.nodeID, codec: codec)
+        self.state = Mutex(RunState())
+        let (links, nodesByPin) = try makeLinks(config.peers)
+        state.withLock { state in
+            state.links = links
+            state.nodesByPin = nodesByPin
+            state.peers = config.peers.filter { $0.key != config.nodeID }
         }
-        self.links = links
-        self.nodesByPin = nodesByPin
     }
 
     /// The counters now, for `/metrics`.
@@ -113,7 +108,8 @@ public final class PeerNetwork: Sendable {
             try? await server.close()
             throw PeerNetworkError(.state, "shutdown() ran while start() was binding")
         }
-        for link in links.values {
+        let links = state.withLock { Array($0.links.values) }
+        for link in links {
             link.loop.execute { link.dial() }
         }
         let port = server.localAddress?.port ?? listen.port
@@ -135,6 +131,7 @@ public final class PeerNetwork: Sendable {
 
     /// `send(_:)`, with the sender check optional so tests can play a node that forges `from`.
     func enqueue(_ messages: [PeerMessage], checkingSender: Bool) {
+        let links = state.withLock { $0.links }
         var byPeer: [NodeID: [[UInt8]]] = [:]
         for message in messages {
             guard let link = links[message.to], !checkingSender || message.from == configuration.nodeID else {
@@ -166,18 +163,19 @@ public final class PeerNetwork: Sendable {
     /// Closes the listener and every connection, stops dialing and ends `events`. Safe to call
     /// more than once; the event loop group stays the caller's to shut down.
     public func shutdown() async {
-        let (server, inbound, wasRunning) = state.withLock { state in
+        let (server, inbound, links, wasRunning) = state.withLock { state in
             let wasRunning = state.phase == .running
             state.phase = .stopped
-            let channels = (state.server, Array(state.inbound.values), wasRunning)
+            let channels = (state.server, Array(state.inbound.values), Array(state.links.values), wasRunning)
             state.server = nil
             state.inbound = [:]
+            state.inboundNodes = [:]
             return channels
         }
         if wasRunning {
             try? await server?.close()
             for channel in inbound { try? await channel.close() }
-            for link in links.values {
+            for link in links {
                 try? await link.loop.flatSubmit { link.stop() }.get()
             }
         }

@@ -149,6 +149,7 @@ extension WireCodec {
         out.index = metadata.index
         out.term = metadata.term
         out.voters = metadata.voters
+        out.learners = metadata.learners
         return out
     }
 
@@ -157,6 +158,10 @@ extension WireCodec {
         for voter in try bounded(w.voters, limits.maxVoters, "\(field).voters") {
             voters.append(try nodeID(voter, "\(field).voters"))
         }
-        return SnapshotMetadata(index: w.index, term: w.term, voters: voters)
+        var learners: [NodeID] = []
+        for learner in try bounded(w.learners, limits.maxVoters, "\(field).learners") {
+            learners.append(try nodeID(learner, "\(field).learners"))
+        }
+        return SnapshotMetadata(index: w.index, term: w.term, voters: voters, learners: learners)
     }
 }

@@ -563,6 +563,9 @@ nonisolated struct Brake_Peer_V1_SnapshotMetadata: Sendable {
   /// The voters of the group at `index`.
   var voters: [String] = []
 
+  /// The learners (non-voting members) of the group at `index`; absent before learners existed.
+  var learners: [String] = []
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -2030,7 +2033,7 @@ nonisolated extension Brake_Peer_V1_HeartbeatResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Brake_Peer_V1_SnapshotMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".SnapshotMetadata"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}term\0\u{1}voters\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}term\0\u{1}voters\0\u{1}learners\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2041,6 +2044,7 @@ nonisolated extension Brake_Peer_V1_SnapshotMetadata: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.index) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.term) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.voters) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.learners) }()
       default: break
       }
     }
@@ -2056,6 +2060,9 @@ nonisolated extension Brake_Peer_V1_SnapshotMetadata: SwiftProtobuf.Message, Swi
     if !self.voters.isEmpty {
       try visitor.visitRepeatedStringField(value: self.voters, fieldNumber: 3)
     }
+    if !self.learners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.learners, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2063,6 +2070,7 @@ nonisolated extension Brake_Peer_V1_SnapshotMetadata: SwiftProtobuf.Message, Swi
     if lhs.index != rhs.index {return false}
     if lhs.term != rhs.term {return false}
     if lhs.voters != rhs.voters {return false}
+    if lhs.learners != rhs.learners {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,80 @@
+import BrakeRaft
+import BrakeSim
+import Foundation
+import Testing
+
+/// Membership changes in the simulation (Specs/membership.md): real amendment declarations change the
+/// charter's nodes while partitions, crashes and elections run; every invariant of the seed sweep is
+/// checked after every step (election safety across configurations among them: one leader per term,
+/// whatever the membership), and after the faults the voters are the charter's nodes.
+/// `BRAKE_SIM_MEMBERSHIP_SEEDS=N` runs N seeds (default 32, for CI);
+/// `BRAKE_SIM_MEMBERSHIP_SEED=S` runs only seed S and prints its report.
+@Suite struct MembershipSimTests {
+    static let shards = 4
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    static func seeds(shard: Int) -> [UInt64] {
+        if let one = environment["BRAKE_SIM_MEMBERSHIP_SEED"].flatMap(UInt64.init) {
+            return shard == 0 ? [one] : []
+        }
+        let count = environment["BRAKE_SIM_MEMBERSHIP_SEEDS"].flatMap(Int.init) ?? 32
+        return (0..<count).filter { $0 % shards == shard }.map { UInt64($0 + 1) }
+    }
+
+    @Test("membership follows amendments under faults, for every seed", arguments: 0..<shards)
+    func sweep(shard: Int) {
+        let single = Self.environment["BRAKE_SIM_MEMBERSHIP_SEED"] != nil
+        var runs = 0
+        var inForce = 0
+        var leaderTerms = 0
+        for seed in Self.seeds(shard: shard) {
+            var simulation = Simulation.membershipSweep(seed: seed)
+            let report = simulation.run()
+            let amendments = simulation.amendmentCounts
+            if single { print(report, "amendments submitted \(amendments.submitted), in force \(amendments.inForce)") }
+            let replay = "BRAKE_SIM_MEMBERSHIP_SEED=\(seed) swift test --filter MembershipSimTests"
+            guard report.passed else {
+                Issue.record("\(report)\nreplay with: \(replay)")
+                return
+            }
+            #expect(report.convergedAtStep != nil, "seed \(seed) never converged; replay: \(replay)")
+            runs += 1
+            inForce += amendments.inForce
+            leaderTerms += report.leaderTerms
+        }
+        if runs >= 4 {
+            // The sweep exercises what it claims: charters changed, across many elections.
+            #expect(inForce >= runs, "\(inForce) amendments took effect in \(runs) runs")
+            #expect(leaderTerms > runs)
+        }
+        if runs > 0 { print("membership shard \(shard): \(runs) seeds, \(inForce) charter changes, \(leaderTerms) leader terms") }
+    }
+
+    @Test("a node joins, then the leader is removed: voters follow, and the removed node no longer leads")
+    func joinThenRemoveLeader() throws {
+        var simulation = Simulation(seed: 7, nodes: 4, steps: 2_000, faults: .none, membership: true)
+        #expect(simulation.run(maxSteps: 200) { $0.leader != nil })
+        let joined = simulation.amendNodes(to: ["node-1", "node-2", "node-3", "node-4"])
+        #expect(joined)
+        let all: [NodeID] = ["node-1", "node-2", "node-3", "node-4"]
+        #expect(simulation.run(maxSteps: 600) { sim in
+            all.allSatisfy { sim.membership(of: $0) == Membership(voters: all) }
+        }, "voters never became \(all): \(all.map { simulation.membership(of: $0).map { "\($0)" } ?? "down" })")
+        let leader = try #require(simulation.leader)
+        let remaining = Set(all).subtracting([leader])
+        let removed = simulation.amendNodes(to: remaining)
+        #expect(removed)
+        #expect(simulation.run(maxSteps: 800) { sim in
+            remaining.allSatisfy { sim.membership(of: $0) == Membership(voters: remaining.sorted()) }
+                && sim.leader.map { remaining.contains($0) } == true
+        }, "voters never became \(remaining.sorted()): \(all.map { simulation.membership(of: $0).map { "\($0)" } ?? "down" })")
+        #expect(simulation.charterNodes == remaining.sorted())
+        // Commits go on without the removed node.
+        let before = simulation.committedIndex
+        let proposer = simulation.proposeMotionOnLeader()
+        #expect(proposer != nil)
+        #expect(simulation.run(maxSteps: 300) { $0.committedIndex > before })
+        #expect(simulation.report.violation == nil)
+    }
+}
