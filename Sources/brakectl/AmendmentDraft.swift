@@ -101,6 +101,10 @@ struct AmendmentDraft {
 
     /// Validates the result as any charter and checks what the tool can tell before the node does.
     private func finish(_ next: Charter, current: Charter) throws(CLIError) -> Charter {
+        // The same refusal, with the same code and reason, as the nodes would give.
+        if let why = next.unsatisfiablePolicy() {
+            throw CLIError(.refused, why, code: "unsatisfiable_policy")
+        }
         let charter: Charter
         do throws(BrakeError) { charter = try Charter.parse(payload: next.payloadBytes()) } catch {
             throw CLIError(.refused, "the amended charter is not valid: \(error.message)", code: error.code.rawValue)

@@ -36,6 +36,17 @@ struct CharterAmendmentTests {
         #expect(unanswered.output.contains("+ party lab-c \"Lab C\" (lab)"), "the difference is shown first: \(unanswered)")
         #expect((try await node.get("/v1/amendments").json["amendments"] as? [Any])?.isEmpty == true)
 
+        // An amendment that leaves a policy impossible is refused, naming it (by brakectl, with the
+        // code the nodes give): without gov-a no lift can have its government signature.
+        let impossible = try Self.ctl(node, ["charter", "propose-amendment", "--remove-party", "gov-a", "--remove-node", "node-1",
+                                             "--reason", "x", "--key", node.keyPath("lab-a"), "--yes"])
+        #expect(impossible.status == 65, "\(impossible)")
+        #expect(impossible.errors.contains("unsatisfiable_policy: the lift policy"), "\(impossible)")
+        let liftless = try Self.ctl(node, ["charter", "propose-amendment", "--lift", "2:any,2:government",
+                                           "--reason", "x", "--key", node.keyPath("lab-a"), "--yes"])
+        #expect(liftless.status == 65 && liftless.errors.contains("unsatisfiable_policy") && liftless.errors.contains("lift"), "\(liftless)")
+        #expect((try await node.get("/v1/amendments").json["amendments"] as? [Any])?.isEmpty == true, "refused amendments leave nothing behind")
+
         // A change that changes nothing is refused before anything is signed.
         let nothing = try Self.ctl(node, ["charter", "propose-amendment", "--amend", "3:any", "--reason", "x", "--key", node.keyPath("lab-a"), "--yes"])
         #expect(nothing.status == 64 && nothing.errors.contains("invalid_amendment"), "\(nothing)")
