@@ -111,6 +111,36 @@ struct AmendedBundleTests {
         #expect(failure.message.contains("amendment \(amended.amendmentID)"), "\(failure)")
     }
 
+    @Test("a signature by a key revoked earlier in the log is the registry's to refuse, not a broken bundle")
+    func revokedKeyLeftToTheReplay() throws {
+        var amended = try Amended()
+        let keys = amended.fixture.partyKeys
+        let spare = try SigningKey(seed: Array(repeating: 42, count: 32))
+        var next = amended.fixture.charter
+        next.parties[0].keys.append(spare.publicKey)
+        let t0 = AmendedBundleTests.t0
+        var amendment = Amendment(
+            federation: BundleFixture.federation, amends: amended.fixture.charter.id, charter: next, proposer: "lab-a",
+            reason: "a spare key for lab-a", created: t0, expires: t0 + 3_600_000, nonce: String(repeating: "0c", count: 8)
+        ).unsignedEnvelope()
+        for key in [keys["lab-a"]!, spare, keys["lab-b"]!, keys["gov-a"]!] { amendment = amendment.signed(with: key) }
+        let revocation = Revocation(
+            federation: BundleFixture.federation, party: "lab-a", keys: [keys["lab-a"]!.publicKey], reason: "leaked",
+            created: t0 + 1_000, nonce: String(repeating: "0d", count: 8)
+        ).unsignedEnvelope().signed(with: spare)
+        // A motion signed with the old key, committed after the revocation (it raced it to the log).
+        let late = Motion(
+            federation: BundleFixture.federation, kind: .trigger, scope: try Scope("eval"), reason: "late", proposer: "lab-a",
+            created: t0 + 2_000, expires: t0 + 3_600_000, nonce: String(repeating: "0e", count: 8)
+        ).unsignedEnvelope().signed(with: keys["lab-a"]!)
+        amended.fixture.entries = [amendment, revocation, late].enumerated().map { n, envelope in
+            BundleEntry(leaf: LogLeaf(entryIndex: UInt64(n + 1), time: t0 + Millis(n + 1) * 1_000, envelope: envelope), position: UInt64(n))
+        }
+        let report = try BundleFixture.verify(try amended.header(cosigners: ["node-1", "node-2"]), amended.fixture.entries)
+        #expect(report.registry.charterHistory.map(\.index) == [0, 1, 2], "amended at 1, revoked at 2")
+        #expect(report.rejected.map(\.index) == [3] && report.rejected.first?.code == "revoked_key", "\(report.rejected)")
+    }
+
     private func failing(_ header: BundleHeader, _ entries: [BundleEntry]) throws -> BundleFailure {
         do {
             _ = try BundleFixture.verify(header, entries)
