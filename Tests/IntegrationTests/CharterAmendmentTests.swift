@@ -113,6 +113,43 @@ struct CharterAmendmentTests {
         #expect(verified.output.contains("revocation"), "\(verified)")
     }
 
+    @Test("a key rotated by --add-key and --remove-key: the new key signs from the amendment on, the old one is revoked")
+    func keyRotation() async throws {
+        let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
+        defer { _ = node.terminate() }
+        let dir = node.dataDirectory
+        let made = try BundleSupport.brakectlRun(["keygen", "--party", "lab-b", "--out", "\(dir)/lab-b-2027.key"])
+        try #require(made.status == 0, "keygen: \(made)")
+        let genesis = try node.charter()
+        let old = try node.key("lab-b")
+        let proposed = try Self.ctl(node, [
+            "charter", "propose-amendment", "--add-key", "lab-b:\(dir)/lab-b-2027.key.pub", "--remove-key", "lab-b:\(old.publicKey.keyID)",
+            "--reason", "yearly rotation", "--key", node.keyPath("lab-b"), "--yes",
+        ])
+        try #require(proposed.status == 0, "\(proposed)")
+        let fresh = try KeyFiles.signingKey(at: "\(dir)/lab-b-2027.key").key
+        #expect(proposed.output.contains("- key \(old.publicKey.keyID) of party lab-b (revoked from then on)"), "\(proposed)")
+        #expect(proposed.output.contains("+ key \(fresh.publicKey.keyID) of party lab-b"), "\(proposed)")
+        let id = try #require(proposed.output.split(whereSeparator: \.isWhitespace).first { $0.count == 65 && $0.hasSuffix(":") }.map { String($0.dropLast()) })
+        // Signed by lab-a and gov-a before the new key proved itself: the policy is met but the proof
+        // is missing, so the last signature is refused and the amendment stays open.
+        #expect(try Self.ctl(node, ["sign", id, "--key", node.keyPath("lab-a")]).status == 0)
+        let early = try Self.ctl(node, ["sign", id, "--key", node.keyPath("gov-a")])
+        #expect(early.status == 65 && early.errors.contains("unproven_key"), "\(early)")
+        #expect(try Self.ctl(node, ["sign", id, "--key", "\(dir)/lab-b-2027.key"]).status == 0)
+        let passed = try Self.ctl(node, ["sign", id, "--key", node.keyPath("gov-a")])
+        #expect(passed.status == 0 && passed.output.contains("\(id): passed"), "\(passed)")
+
+        let byOld = try motionEnvelope(charter: genesis, kind: "trigger", scope: "eval", proposer: "lab-b", signers: [old])
+        let refused = try await node.post("/v1/declarations", body: byOld.jsonBytes())
+        #expect(refused.status == 422 && refused.errorCode == "revoked_key", "\(String(decoding: refused.body, as: UTF8.self))")
+        let byNew = try motionEnvelope(charter: genesis, kind: "trigger", scope: "eval", proposer: "lab-b", signers: [fresh])
+        let accepted = try await node.post("/v1/declarations", body: byNew.jsonBytes())
+        #expect(accepted.status == 200 && accepted.json["state"] as? String == "open", "\(String(decoding: accepted.body, as: UTF8.self))")
+        let show = try Self.ctl(node, ["charter", "show"])
+        #expect(show.output.contains("party lab-b (lab): \"Lab B\", keys \(fresh.publicKey.keyID)\n"), "\(show)")
+    }
+
     @Test("the charter routes answer as the OpenAPI document says, before and after an amendment")
     func openAPI() async throws {
         let node = try await BrakedProcess(dataDirectory: BrakedProcess.temporaryDirectory())
