@@ -103,6 +103,15 @@ struct AmendedBundleTests {
         #expect(failure.message.contains("amendment \(amended.amendmentID) (entry 1)"), "\(failure)")
     }
 
+    @Test("a checkpoint cosigned by nodes an unpassed amendment would bring fails, naming the amendment")
+    func unpassedNodeChange() throws {
+        var amended = try Amended(signers: ["lab-c", "lab-b"])
+        amended.fixture.entries.removeLast(2)
+        let failure = try failing(try amended.header(cosigners: ["node-1", "node-4"]), amended.fixture.entries)
+        #expect(failure.location == "checkpoint" && failure.code == "amendment_not_passed", "\(failure)")
+        #expect(failure.message.contains("amendment \(amended.amendmentID) (entry 1)"), "\(failure)")
+    }
+
     @Test("an amendment with a forged signature fails the bundle at its entry")
     func forgedAmendment() throws {
         let amended = try Amended(forge: true)

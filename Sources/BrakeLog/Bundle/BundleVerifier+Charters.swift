@@ -39,6 +39,21 @@ extension BundleVerifier {
         return nil
     }
 
+    /// A checkpoint that is not final under the charter in force, but would be under the nodes of an
+    /// amendment that never passed: named as `amendment_not_passed`, since the bundle's cosigners need it.
+    func unpassedNodeChange(_ failure: BundleFailure) -> BundleFailure? {
+        for record in registry.amendments where record.state == .open {
+            guard (try? Self.verifyCosignatures(signedCheckpoint, charter: record.amendment.charter)) != nil else { continue }
+            let signers = record.signerParties.joined(separator: ", ")
+            return BundleFailure(
+                "checkpoint", code: "amendment_not_passed",
+                "\(failure.message), while the nodes of amendment \(record.id) (entry \(record.openedAt)) would make it final; "
+                    + "that amendment never passed: signed by \(signers.isEmpty ? "nobody" : signers), "
+                    + "while the charter in force needs \(registry.charter.amend.summary)")
+        }
+        return nil
+    }
+
     /// A committed amendment or revocation the registry refused for its signatures: the entry does
     /// not carry the signatures it claims, and the chain of charters cannot be trusted past it.
     func checkRejectedChange(_ envelope: Envelope, error: BrakeError, at location: String) throws(BundleFailure) {

@@ -192,7 +192,11 @@ public struct BundleVerifier: Sendable {
         if header.checkpoint.appliedIndex > lastIndex {
             _ = registry.apply(index: header.checkpoint.appliedIndex, data: [])
         }
-        verifiedCosignatures = try Self.verifyCosignatures(signedCheckpoint, charter: registry.charter)
+        do throws(BundleFailure) {
+            verifiedCosignatures = try Self.verifyCosignatures(signedCheckpoint, charter: registry.charter)
+        } catch where error.code == "not_final" {
+            throw unpassedNodeChange(error) ?? error
+        }
         return BundleReport(
             checkpoint: checkpoint, cosignatures: verifiedCosignatures, quorum: SignedCheckpoint.quorum(of: registry.charter),
             signatures: signatureCount, rejected: rejected, registry: registry)
