@@ -73,6 +73,13 @@ extension BrakeReplica {
         return since
     }
 
+    /// Notes the promotions among entries appended to this node's log (`MembershipPlan.promotedAt`).
+    mutating func notePromotions(_ entries: [Entry]) {
+        for entry in entries {
+            if case .promote(let node)? = entry.confChange { promotedAt[node] = entry.index }
+        }
+    }
+
     /// The plan a leader follows now (nil on a follower).
     public var membershipPlan: MembershipPlan? {
         guard raft.role == .leader else { return nil }
@@ -86,7 +93,7 @@ extension BrakeReplica {
         return MembershipPlan(
             target: Set(registry.charter.nodes.map(\.id)), membership: raft.membership, leader: nodeID,
             lastIndex: raft.lastIndex, matchIndex: match, catchUpEntries: config.learnerCatchUpEntries,
-            listedSince: listedSince, appliedIndex: applied)
+            listedSince: listedSince, appliedIndex: applied, promotedAt: promotedAt)
     }
 
     /// On a leader that applied everything committed: the next step towards the charter's nodes,

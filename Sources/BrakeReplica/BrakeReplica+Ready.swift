@@ -17,6 +17,7 @@ extension BrakeReplica {
             let step = raft.ready()
             pending.hardState = step.hardState
             pending.entries = step.entries
+            notePromotions(step.entries)
             // Stamps never decrease along the log: a future leader stamps above every entry it holds.
             for entry in step.entries where !entry.isNoop {
                 if let stamp = LogRecord.stamp(of: entry.data) { lastStamp = max(lastStamp, stamp) }

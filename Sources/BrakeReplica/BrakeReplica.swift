@@ -88,6 +88,8 @@ public struct BrakeReplica: Sendable {
     /// The peer set last reported to the shell (`BrakeReplica+Membership`), and its ids.
     var reportedPeers: [NodeInfo] = []
     var peerIDs: Set<NodeID> = []
+    /// The index of the latest promotion of each node in this node's log (`MembershipPlan`).
+    var promotedAt: [NodeID: UInt64] = [:]
     /// Membership changes this node proposed as leader since start (`followCharter`).
     public internal(set) var membershipChanges = 0
 
@@ -151,8 +153,8 @@ public struct BrakeReplica: Sendable {
     /// this node) it cosigns checkpoints; without it, it still gathers and checks them.
     ///
     /// `charter` is the federation's genesis charter; the registry holds the charter in force. A
-    /// node that neither lists nor holds as a Raft member starts only with `config.joining`: as a
-    /// non-voter that waits for an amendment to add it (Specs/consensus.md).
+    /// node that no charter of the chain lists and that is no Raft member starts only with
+    /// `config.joining`: as a non-voter that waits for an amendment to add it (Specs/membership.md).
     ///
     /// Refuses (`inconsistent_store`) a store whose registry and log disagree: a registry applied
     /// past the end of the log, or behind the snapshot the log starts from. Serving from such a
@@ -191,15 +193,18 @@ public struct BrakeReplica: Sendable {
             applied: applied, random: random
         )
         self.raft.testing = config.raftTesting
-        let current = stored.registry.charter
-        guard current.node(id: nodeID) != nil || raft.voters.contains(nodeID) || config.joining else {
-            throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(current.nodes.map(\.id).joined(separator: ", "))); a node that waits to be added by an amendment starts with \"join\": true")
-        }
         self.checkpoints = CheckpointBook(
             charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
             appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         self.pool = DeclarationPool(limits: config.poolLimits)
         restorePool(stored.pool)
+        notePromotions(stored.entries)
+        // A node some charter of the chain listed (a removed one too: it starts, outside the
+        // membership, and never campaigns), a Raft member, or a joining node.
+        guard knownNode(nodeID) != nil || raft.membership.contains(nodeID) || config.joining else {
+            let current = stored.registry.charter
+            throw NodeError(.config, "node id \(nodeID) is not one of the charter's nodes (\(current.nodes.map(\.id).joined(separator: ", "))); a node that waits to be added by an amendment starts with \"join\": true")
+        }
         notePeerChanges()
         // A lone voter has no one to compete with: elect it at once instead of after a timeout.
         if raft.voters == [nodeID] {

@@ -18,6 +18,11 @@ import BrakeRaft
 ///    stays, and the new leader removes it. A voter is removed only while at least one voter the
 ///    charter keeps remains, so a charter that replaces every node waits for a promotion first.
 ///
+/// Before any step, a voter the charter keeps that does not yet hold the entry that promoted it
+/// (`promotedAt`) is waited for: a node votes only once its own log makes it a voter, so a change
+/// that made the group depend on its vote (removing another voter) could otherwise leave no quorum
+/// able to elect a leader if the leader failed.
+///
 /// Every step is in the charter's direction, so repeating the plan after each change (or after a
 /// refused proposal, or a new leader) converges; it returns nil once Raft matches the charter.
 public struct MembershipPlan: Sendable, Hashable {
@@ -38,12 +43,14 @@ public struct MembershipPlan: Sendable, Hashable {
     public var listedSince: [NodeID: UInt64]
     /// The applied index each member last reported (gossip's log heads).
     public var appliedIndex: [NodeID: UInt64]
+    /// The index of the latest entry in the leader's log that promoted each node.
+    public var promotedAt: [NodeID: UInt64]
 
     /// Creates a plan from what the leader knows.
     public init(
         target: Set<NodeID>, membership: Membership, leader: NodeID, lastIndex: UInt64,
         matchIndex: [NodeID: UInt64], catchUpEntries: UInt64, listedSince: [NodeID: UInt64] = [:],
-        appliedIndex: [NodeID: UInt64] = [:]
+        appliedIndex: [NodeID: UInt64] = [:], promotedAt: [NodeID: UInt64] = [:]
     ) {
         self.target = target
         self.membership = membership
@@ -53,6 +60,7 @@ public struct MembershipPlan: Sendable, Hashable {
         self.catchUpEntries = catchUpEntries
         self.listedSince = listedSince
         self.appliedIndex = appliedIndex
+        self.promotedAt = promotedAt
     }
 
     /// One step of the plan.
@@ -71,6 +79,10 @@ public struct MembershipPlan: Sendable, Hashable {
     /// The next step towards the charter, or nil when there is none to take now (settled, or a
     /// learner still catching up with nothing else to do).
     public var next: Step? {
+        let unaware = membership.voters.contains { voter in
+            voter != leader && target.contains(voter) && (matchIndex[voter] ?? 0) < (promotedAt[voter] ?? 0)
+        }
+        guard !unaware else { return nil }
         let voters = Set(membership.voters)
         let learners = membership.learners
         if let dropped = learners.first(where: { !target.contains($0) }) {

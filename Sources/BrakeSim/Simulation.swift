@@ -258,7 +258,8 @@ public struct Simulation {
             guard let raft = node.raft else {
                 return "\(node.id): down; stored term \(node.store.hardState.term), last index \(node.store.lastIndex), commit \(node.store.hardState.commit)"
             }
-            return "\(node.id): \(raft.role.rawValue) term \(raft.term), last \(raft.lastIndex), commit \(raft.commitIndex), applied \(node.applied), snapshot \(node.store.snapshotIndex)"
+            let members = membership == nil ? "" : ", \(raft.membership), charter \(node.registry.charter.nodes.map(\.id))"
+            return "\(node.id): \(raft.role.rawValue) term \(raft.term), last \(raft.lastIndex), commit \(raft.commitIndex), applied \(node.applied), snapshot \(node.store.snapshotIndex)\(members)"
         }
     }
 

@@ -8,13 +8,14 @@ import Testing
 struct MembershipPlanTests {
     static func plan(
         target: [NodeID], voters: [NodeID], learners: [NodeID] = [], leader: NodeID = "n1", last: UInt64 = 100,
-        match: [NodeID: UInt64] = [:], listedSince: [NodeID: UInt64] = [:], applied: [NodeID: UInt64] = [:]
+        match: [NodeID: UInt64] = [:], listedSince: [NodeID: UInt64] = [:], applied: [NodeID: UInt64] = [:],
+        promotedAt: [NodeID: UInt64] = [:]
     ) -> MembershipPlan {
         var known = match
         for node in voters + learners where known[node] == nil { known[node] = last }
         return MembershipPlan(
             target: Set(target), membership: Membership(voters: voters, learners: learners), leader: leader,
-            lastIndex: last, matchIndex: known, catchUpEntries: 8, listedSince: listedSince, appliedIndex: applied)
+            lastIndex: last, matchIndex: known, catchUpEntries: 8, listedSince: listedSince, appliedIndex: applied, promotedAt: promotedAt)
     }
 
     @Test("a charter that matches the voters needs no step")
@@ -50,6 +51,17 @@ struct MembershipPlanTests {
             target: ["n1", "n2", "n3", "n4"], voters: ["n1", "n2", "n3"], learners: ["n4"],
             listedSince: ["n4": 50], applied: ["n2": 60, "n3": 50])
         #expect(applied.next == .change(.promote("n4")))
+    }
+
+    @Test("no step while a promoted voter does not hold its own promotion yet")
+    func promotionReachesThePromoted() {
+        let unaware = Self.plan(target: ["n2", "n3", "n4"], voters: ["n1", "n2", "n3", "n4"], match: ["n4": 40], promotedAt: ["n4": 41])
+        #expect(unaware.next == nil)
+        let aware = Self.plan(target: ["n2", "n3", "n4"], voters: ["n1", "n2", "n3", "n4"], match: ["n4": 41], promotedAt: ["n4": 41])
+        #expect(aware.next == .transferLeadership(to: "n2"))
+        // A promoted voter the charter dropped holds nothing up: it is the one to remove.
+        let dropped = Self.plan(target: ["n1", "n2", "n3"], voters: ["n1", "n2", "n3", "n4"], match: ["n4": 1], promotedAt: ["n4": 41])
+        #expect(dropped.next == .change(.remove("n4")))
     }
 
     @Test("several new nodes are added one at a time, in id order")
