@@ -86,7 +86,7 @@ struct PublicPageTests {
         var cosignatureVector: Bool
         /// Whether the page verified the charter chain from genesis, and each step as it marked it.
         var chainVerified: Bool = false
-        var charters: [(id: String, index: Int, verified: Bool)] = []
+        var charters: [(id: String, index: Int, verified: Bool, changes: [String])] = []
     }
 
     /// Runs the page in chromium through page_check.py and reads what it marked.
@@ -124,7 +124,7 @@ struct PublicPageTests {
             cosignatureVector: (results?["cosignature"] as? [String: Any])?["ok"] as? Bool == true)
         report.chainVerified = object["chain"] as? String == "true"
         report.charters = (object["charters"] as? [[String: Any]] ?? []).map {
-            ($0["id"] as? String ?? "", Int($0["index"] as? String ?? "") ?? -1, $0["verified"] as? String == "true")
+            ($0["id"] as? String ?? "", Int($0["index"] as? String ?? "") ?? -1, $0["verified"] as? String == "true", $0["changes"] as? [String] ?? [])
         }
         return report
     }
@@ -156,6 +156,7 @@ struct PublicPageTests {
         #expect(honest.chainVerified, "\(honest.raw)")
         #expect(honest.charters.map(\.id) == [genesis.id, next.id] && honest.charters.allSatisfy(\.verified), "\(honest.raw)")
         #expect(honest.charters.last?.index == index, "\(honest.raw)")
+        #expect(honest.charters.last?.changes == ["~ trigger policy: at least 2 any -> at least 3 any"], "computed in the browser: \(honest.raw)")
         #expect(honest.checkpointVerified, "cosigners come from the charter the chain reaches: \(honest.raw)")
 
         let forged = try pageReport(listener, tamper: "--tamper-history")

@@ -44,7 +44,8 @@ REPORT = """JSON.stringify({
   compliance: [...document.querySelectorAll('#compliance tr[data-party]')].map(tr => tr.dataset.party),
   chain: (() => { const c = document.getElementById('charter-chain'); return c ? c.dataset.verified : null; })(),
   charters: [...document.querySelectorAll('li.charter-step')].map(li => ({
-    id: li.dataset.charterId, index: li.dataset.index, verified: li.dataset.verified })),
+    id: li.dataset.charterId, index: li.dataset.index, verified: li.dataset.verified,
+    changes: [...li.querySelectorAll('ul li')].map(c => c.textContent) })),
 })"""
 
 

@@ -114,16 +114,54 @@ async function stepFailure(before, beforeID, item, next, nextBytes) {
   return `a ${envelope.payloadType} cannot change the charter`;
 }
 
+/** What changed from `before` to `after`, computed here from the verified charters (never the node's words). */
+export function describeChanges(before, after) {
+  const lines = [];
+  const byID = (list) => new Map(list.map((item) => [item.id, item]));
+  const short = (key) => `${key.slice(0, 12)}…`;
+  const [oldParties, newParties] = [byID(before.parties), byID(after.parties)];
+  for (const [id, p] of oldParties) if (!newParties.has(id)) lines.push(`- party ${id} (${p.class}) and its keys`);
+  for (const [id, p] of newParties) if (!oldParties.has(id)) lines.push(`+ party ${id} "${p.name}" (${p.class}), ${p.keys.length} key(s)`);
+  for (const [id, p] of newParties) {
+    const o = oldParties.get(id);
+    if (!o) continue;
+    if (o.name !== p.name) lines.push(`~ party ${id} name: "${o.name}" -> "${p.name}"`);
+    if (o.class !== p.class) lines.push(`~ party ${id} class: ${o.class} -> ${p.class}`);
+    for (const k of o.keys) if (!p.keys.includes(k)) lines.push(`- key ${short(k)} of party ${id} (revoked from then on)`);
+    for (const k of p.keys) if (!o.keys.includes(k)) lines.push(`+ key ${short(k)} of party ${id}`);
+  }
+  const [oldNodes, newNodes] = [byID(before.nodes), byID(after.nodes)];
+  for (const [id, n] of oldNodes) if (!newNodes.has(id)) lines.push(`- node ${id} of party ${n.party}`);
+  for (const [id, n] of newNodes) if (!oldNodes.has(id)) lines.push(`+ node ${id} of party ${n.party} at ${n.address}`);
+  for (const [id, n] of newNodes) {
+    const o = oldNodes.get(id);
+    if (!o) continue;
+    for (const field of ["party", "address", "tlsPin", "checkpointKey"]) {
+      if (o[field] !== n[field]) lines.push(`~ node ${id} ${field}: ${o[field]} -> ${n[field]}`);
+    }
+  }
+  for (const name of ["trigger", "lift", "amend"]) {
+    if (canonicalJSON(before.policies[name]) !== canonicalJSON(after.policies[name])) {
+      const text = (rule) => rule.clauses.map((c) => `at least ${c.atLeast} ${c.class}`).join(" and ");
+      lines.push(`~ ${name} policy: ${text(before.policies[name])} -> ${text(after.policies[name])}`);
+    }
+  }
+  for (const name of ["motionLifetimeSeconds", "attestationIntervalSeconds", "pauseSunsetSeconds", "maxClockSkewSeconds", "maxPendingSeconds"]) {
+    if ((before[name] ?? null) !== (after[name] ?? null)) lines.push(`~ ${name}: ${before[name] ?? "unset"} -> ${after[name] ?? "unset"}`);
+  }
+  return lines;
+}
+
 /**
  * Verifies the chain (GET /v1/charter/history). Returns {ok, why, latest, steps: [{id, index, cause,
- * causeKind, ok, why}]}; `latest` is the last charter that verified (parsed payload), for the
+ * causeKind, ok, why, changes}]} (changes computed here, for the steps that verified); `latest` is the last charter that verified (parsed payload), for the
  * checkpoint's cosigners.
  */
 export async function verifyCharterChain(history, genesisEnvelope) {
   const steps = [];
   let before = null, beforeID = null, failed = null;
   for (const item of history.charters ?? []) {
-    let step = { id: item.id, index: item.since, cause: item.cause ?? null, causeKind: item.causeKind ?? null, changes: item.changes ?? [] };
+    let step = { id: item.id, index: item.since, cause: item.cause ?? null, causeKind: item.causeKind ?? null, changes: [] };
     try {
       const { bytes, charter } = await charterOf(item);
       const isGenesis = steps.length === 0;
@@ -143,6 +181,7 @@ export async function verifyCharterChain(history, genesisEnvelope) {
       } else {
         why = await stepFailure(before, beforeID, item, charter, bytes);
       }
+      if (why === null && !isGenesis) step.changes = describeChanges(before, charter);
       step = { ...step, ok: why === null, why: why ?? (isGenesis ? "genesis: signed by every key it lists" : `checked under charter ${beforeID.slice(0, 12)}…`) };
       if (why === null && !failed) { before = charter; beforeID = item.id; }
     } catch (error) {
