@@ -49,7 +49,7 @@ extension APIServer {
     }
 
     /// Decimal digits only (no sign, no space), as a `UInt64`.
-    private static func wholeNumber(_ text: String) -> UInt64? {
+    static func wholeNumber(_ text: String) -> UInt64? {
         guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         return UInt64(text)
     }

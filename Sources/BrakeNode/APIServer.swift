@@ -85,7 +85,10 @@ public struct APIServer: Sendable {
         router.get("/v1/pauses") { _, _ in await self.pauses() }
         router.get("/v1/compliance") { request, _ in await self.compliance(request) }
         router.get("/v1/attestations/:id") { _, context in await self.attestation(context.parameters.get("id") ?? "") }
-        router.get("/v1/charter") { _, _ in self.charter() }
+        router.get("/v1/charter") { request, _ in await self.charter(request) }
+        router.get("/v1/charter/history") { _, _ in await self.charterHistory() }
+        router.get("/v1/amendments") { _, _ in await self.amendments() }
+        router.get("/v1/amendments/:id") { _, context in await self.amendment(context.parameters.get("id") ?? "") }
         router.get("/v1/log") { request, _ in self.log(request) }
         router.get("/v1/checkpoint") { _, _ in self.checkpoint() }
         router.get("/v1/evidence") { _, _ in self.evidence() }
@@ -228,7 +231,7 @@ public struct APIServer: Sendable {
         } else {
             rows = registry.compliance(at: now)
         }
-        return APIResponses.json(ComplianceReport(rows: rows, now: now, charter: driver.charter))
+        return APIResponses.json(ComplianceReport(rows: rows, now: now, charter: registry.charter))
     }
 
     /// `GET /v1/attestations/{id}`: one attestation and its reviews.
@@ -240,7 +243,4 @@ public struct APIServer: Sendable {
         return APIResponses.json(AttestationView(record, reviews: registry.reviews(of: id)))
     }
 
-    func charter() -> Response {
-        APIResponses.json(CharterView(driver.charter, envelope: charterEnvelope))
-    }
 }

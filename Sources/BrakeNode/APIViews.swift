@@ -161,11 +161,29 @@ struct CharterView: Encodable {
     var pauseSunsetSeconds: Int64?
     /// The clock skew in force (the charter's, or the default when it names none).
     var maxClockSkewSeconds: Int64
-    /// The charter's DSSE envelope as its founding parties signed it: the one thing here a client
-    /// can verify for itself (`Charter.verify`), and what `brakectl export` puts in a bundle.
+    /// The genesis charter's DSSE envelope as its founding parties signed it: the one thing here a
+    /// client can verify for itself (`Charter.verify`), the root of the charter chain, and what
+    /// `brakectl export` puts in a bundle. The same whichever charter is shown.
     var envelope: Envelope
+    /// The charter's canonical payload, base64: it hashes to `id`, so a client reads the exact charter.
+    var payload: String
+    /// The entry from which this charter judges: 0 for genesis, else the entry where the amendment
+    /// that made it passed or the revocation committed.
+    var since: UInt64
+    /// The id of that amendment or revocation; absent for genesis.
+    var cause: String?
+    /// `amendment` or `revocation`; absent for genesis.
+    var causeKind: String?
+    /// The genesis charter's id (the id of `envelope`'s payload).
+    var genesis: String
 
-    init(_ charter: Charter, envelope: Envelope) {
+    init(_ epoch: CharterEpoch, kind: String?, genesis: String, envelope: Envelope) {
+        let charter = epoch.charter
+        payload = Data(charter.payloadBytes()).base64EncodedString()
+        since = epoch.index
+        cause = epoch.cause
+        causeKind = kind
+        self.genesis = genesis
         id = charter.id
         federation = charter.federation
         parties = charter.parties.map { PartyView(id: $0.id, name: $0.name, class: $0.partyClass.rawValue, keys: $0.keys.map(\.base64)) }

@@ -12,7 +12,7 @@ struct Brakectl: AsyncParsableCommand {
             scope is clear, 1 when paused, 2 when the node cannot tell (unknown), 64 and above on errors.
             """,
         subcommands: [
-            Keygen.self, NodeCommand.self, CharterCommand.self, Propose.self, Sign.self, Attest.self,
+            Keygen.self, NodeCommand.self, CharterCommand.self, Propose.self, Sign.self, RevokeKey.self, Attest.self,
             Status.self, Check.self, Motions.self, Pauses.self, ComplianceCommand.self, Watch.self, Log.self, ProofCommand.self,
             CheckpointCommand.self, Evidence.self, Export.self, Verify.self,
         ]

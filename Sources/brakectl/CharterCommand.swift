@@ -3,12 +3,13 @@ import BrakeCore
 import BrakeFiles
 import Foundation
 
-/// `brakectl charter init|sign|verify`: the federation's genesis document.
+/// `brakectl charter init|sign|verify|show|history|propose-amendment`: the federation's charter,
+/// from genesis through its amendments.
 struct CharterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter",
-        abstract: "Create, sign and verify a charter.",
-        subcommands: [Init.self, SignCharter.self, Verify.self]
+        abstract: "Create, sign and verify a charter; show it, its history, and propose amendments.",
+        subcommands: [Init.self, SignCharter.self, Verify.self, Show.self, History.self, ProposeAmendment.self]
     )
 
     struct Init: AsyncParsableCommand {

@@ -66,11 +66,13 @@ struct Propose: AsyncParsableCommand {
     }
 }
 
-/// `brakectl sign MOTION-ID`: co-sign a motion the node holds, after showing what it says.
+/// `brakectl sign ID`: co-sign a motion or a charter amendment the node holds, after showing what it
+/// says (for an amendment, what it changes in the charter it amends).
 struct Sign: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Co-sign an open motion: fetch it, show its decoded fields, sign, submit.")
+    static let configuration = CommandConfiguration(
+        abstract: "Co-sign an open motion or amendment: fetch it, show its decoded fields, sign, submit.")
 
-    @Argument(help: "The motion id (SHA-256 of its payload).")
+    @Argument(help: "The motion or amendment id (SHA-256 of its payload).")
     var motionID: String
     @Option(name: .long, help: "Your private key file.")
     var key: String
@@ -80,12 +82,15 @@ struct Sign: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            try SignedFetch.requireID(motionID, what: "a motion", code: "invalid_motion_id")
+            try SignedFetch.requireID(motionID, what: "a motion or amendment", code: "invalid_motion_id")
             let client = try node.client()
             let signer = try loadKey(key)
-            // The id must be the hash of the bytes we sign, and those bytes must be a motion, shown
-            // field by field below.
-            let payload = try await SignedFetch.payload(at: "/v1/motions/\(motionID)", id: motionID, what: "motion", from: client)
+            // The id must be the hash of the bytes we sign, and those bytes must be a motion or an
+            // amendment, shown field by field below.
+            guard let payload = try await motionPayload(client) else {
+                try await signAmendment(client: client, signer: signer)
+                return
+            }
             let motion: Motion
             do throws(BrakeError) { motion = try Motion.parse(payload: payload) } catch {
                 throw CLIError(.refused, "motion \(motionID) is not a valid motion (\(error.message)); not signing", code: error.code.rawValue)
@@ -97,6 +102,40 @@ struct Sign: AsyncParsableCommand {
             let envelope = Envelope(payloadType: Motion.payloadType, payload: payload).signed(with: signer.key)
             try await submit(envelope, to: client, json: json)
         }
+    }
+
+    /// The payload of motion `motionID`, or nil when the node has no such motion (it may be an amendment).
+    private func motionPayload(_ client: NodeClient) async throws(CLIError) -> [UInt8]? {
+        do throws(CLIError) {
+            return try await SignedFetch.payload(at: "/v1/motions/\(motionID)", id: motionID, what: "motion", from: client)
+        } catch {
+            if error.code == "not_found" { return nil }
+            throw error
+        }
+    }
+
+    /// Co-signs amendment `motionID`: its fields, then the difference between the charter it amends
+    /// (found in the node's charter history by id) and the charter it carries.
+    private func signAmendment(client: NodeClient, signer: (party: String?, key: SigningKey)) async throws(CLIError) {
+        let payload = try await SignedFetch.payload(at: "/v1/amendments/\(motionID)", id: motionID, what: "amendment", from: client)
+        let amendment: Amendment
+        do throws(BrakeError) { amendment = try Amendment.parse(payload: payload) } catch {
+            throw CLIError(.refused, "amendment \(motionID) is not a valid amendment (\(error.message)); not signing", code: error.code.rawValue)
+        }
+        let history = try await client.get("/v1/charter/history").object?["charters"] as? [[String: Any]] ?? []
+        var amended: ServedCharter?
+        for item in history where item["id"] as? String == amendment.amends { amended = try ServedCharter(item) }
+        guard let amended else {
+            throw CLIError(.refused, "amendment \(motionID) amends charter \(amendment.amends), which the node's charter history does not hold; not signing", code: "unknown_charter")
+        }
+        let current = history.last?["id"] as? String
+        let lines = ["signing amendment \(motionID) as \(DisplayText.escaped(signer.party ?? "?")):"]
+            + amendment.displayFields.map { "  " + ($0.label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + $0.value }
+            + ["  changes:"] + CharterDifference(from: amended.charter, to: amendment.charter).lines.map { "    " + $0 }
+            + (current == amendment.amends ? [] : ["  note: the charter in force is \(current ?? "?"), not the one amended; the node will refuse it as stale"])
+        display(lines, toStderr: json)
+        let envelope = Envelope(payloadType: Amendment.payloadType, payload: payload).signed(with: signer.key)
+        try await submit(envelope, to: client, json: json)
     }
 }
 

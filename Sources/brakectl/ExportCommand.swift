@@ -16,8 +16,9 @@ struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export the node's log, charter and latest final checkpoint as a bundle for offline verify.",
         discussion: """
-            The charter in the bundle is the signed envelope the node serves at /v1/charter, or the \
-            --charter file, which must be the charter the node runs (export refuses another). Exit 0 \
+            The charter in the bundle is the signed genesis envelope the node serves at /v1/charter, or \
+            the --charter file, which must be the genesis of the node's charter chain (export refuses \
+            another); amendments are entries of the log, which verify follows from genesis. Exit 0 \
             written, 65 the node refused (for example a node whose history begins after a snapshot) or \
             runs another charter, 66 a file cannot be read or written, 69 the node is unavailable or has \
             no final checkpoint yet.
@@ -57,8 +58,8 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    /// The charter envelope: the `--charter` file when given, else the one the node serves; either
-    /// must verify and be the charter the node runs.
+    /// The genesis charter envelope: the `--charter` file when given, else the one the node serves;
+    /// either must verify and be the genesis of the node's charter chain.
     private func charterEnvelope(_ served: [String: Any]) throws(CLIError) -> Envelope {
         let envelope: Envelope
         if let path = charter {
@@ -75,8 +76,9 @@ struct Export: AsyncParsableCommand {
         do { verified = try Charter.verify(envelope) } catch {
             throw CLIError(.refused, "the charter does not verify: \(error.message)", code: error.code.rawValue)
         }
-        guard let id = served["id"] as? String, id == verified.id else {
-            throw CLIError(.refused, "the charter given is \(verified.id), the node runs charter \(served["id"] ?? "?")", code: "charter_mismatch")
+        // The bundle carries the genesis charter: a verifier follows the amendments from there.
+        guard let id = (served["genesis"] ?? served["id"]) as? String, id == verified.id else {
+            throw CLIError(.refused, "the charter given is \(verified.id), the node's genesis charter is \(served["genesis"] ?? served["id"] ?? "?")", code: "charter_mismatch")
         }
         return envelope
     }

@@ -21,9 +21,14 @@ struct VerifiedBundle {
         let checkpoint = report.checkpoint
         print("bundle of federation \(charter.federation), exported from \(header.exportedFrom) at \(header.exportedAt)")
         print("charter \(charter.id): signed by all \(charter.parties.count) parties")
+        let chain = report.registry.charterHistory
+        for (before, epoch) in zip(chain, chain.dropFirst()) {
+            print("  entry \(epoch.index): \(causeKind(epoch)) \(epoch.cause ?? "?") made charter \(epoch.charter.id), checked under charter \(before.charter.id)")
+            for line in CharterDifference(from: before.charter, to: epoch.charter).lines { print("    \(line)") }
+        }
         let cosigners = report.cosignatures.map { "\(node(of: $0)) at \(RFC3339.format(Int64(clamping: $0.timestamp) * 1000))" }
         print("checkpoint \(checkpoint.origin) size \(checkpoint.size) root \(Base64.encode(checkpoint.root.bytes))")
-        print("  cosigned by \(report.cosignatures.count) of \(charter.nodes.count) nodes (final needs \(report.quorum)): \(cosigners.joined(separator: ", "))")
+        print("  cosigned by \(report.cosignatures.count) of \(report.registry.charter.nodes.count) nodes (final needs \(report.quorum)): \(cosigners.joined(separator: ", "))")
         print("tree: \(report.entries) leaves recomputed, root matches the checkpoint")
         print("signatures: \(report.signatures) DSSE signatures verified")
         print("registry: replayed through entry \(report.registry.appliedIndex), digest \(report.registryDigest)")
@@ -52,6 +57,11 @@ struct VerifiedBundle {
         print(String(format: "verified %llu entries in %.2f s (%.0f entries/s)", report.entries, seconds, Double(report.entries) / max(seconds, 1e-9)))
     }
 
+    /// "amendment" or "revocation", for an epoch after genesis.
+    private func causeKind(_ epoch: CharterEpoch) -> String {
+        epoch.cause.flatMap { report.registry.amendment(id: $0) } != nil ? "amendment" : "revocation"
+    }
+
     private func describe(_ signers: [BundleReport.Signer]) -> String {
         signers.map { "\($0.party) (key \($0.keyID.prefix(16)), entry \($0.index), \(RFC3339.format($0.time)))" }.joined(separator: ", ")
     }
@@ -66,6 +76,11 @@ struct VerifiedBundle {
             "verified": true,
             "federation": charter.federation,
             "charter": charter.id,
+            "charters": report.registry.charterHistory.map { epoch -> [String: Any] in
+                var item: [String: Any] = ["index": Int(clamping: epoch.index), "id": epoch.charter.id]
+                if let cause = epoch.cause { item["cause"] = cause; item["causeKind"] = causeKind(epoch) }
+                return item
+            },
             "checkpoint": [
                 "origin": checkpoint.origin, "size": Int(clamping: checkpoint.size), "root": Base64.encode(checkpoint.root.bytes),
                 "quorum": report.quorum,

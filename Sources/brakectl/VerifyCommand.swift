@@ -45,7 +45,6 @@ struct Verify: ParsableCommand {
             let header = try BundleReader.header(headerLine)
             var verifier = try BundleVerifier(header: header)
             var bar = VerifyProgress(total: header.checkpoint.size, enabled: progress ?? (isatty(STDERR_FILENO) == 1))
-            let charter = verifier.charter
             var lines: [[UInt8]] = []
             var inFlight: PreparingBatch?
             func drain(_ prepared: PreparingBatch) throws {
@@ -58,8 +57,9 @@ struct Verify: ParsableCommand {
                 guard lines.count == batch || (line == nil && !lines.isEmpty) else {
                     if line == nil { break } else { continue }
                 }
-                // Prepare this batch on every core while the previous one is appended in order.
-                let next = PreparingBatch(lines: lines, firstLine: reader.lineNumber - lines.count + 1, charter: charter)
+                // Prepare this batch on every core while the previous one is appended in order, under
+                // the charter in force so far (append checks again any entry an amendment overtook).
+                let next = PreparingBatch(lines: lines, firstLine: reader.lineNumber - lines.count + 1, charter: verifier.currentCharter)
                 lines.removeAll(keepingCapacity: true)
                 if let inFlight { try drain(inFlight) }
                 inFlight = next
@@ -67,7 +67,7 @@ struct Verify: ParsableCommand {
             if let inFlight { try drain(inFlight) }
             let report = try verifier.finish()
             bar.finish()
-            return VerifiedBundle(header: header, charter: charter, report: report, elapsed: ContinuousClock.now - started)
+            return VerifiedBundle(header: header, charter: verifier.charter, report: report, elapsed: ContinuousClock.now - started)
         } catch let failure as BundleFailure {
             throw CLIError(.unverified, "\(failure.location): \(failure.message)", code: failure.code)
         } catch let error as CLIError {

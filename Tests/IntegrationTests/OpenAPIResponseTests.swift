@@ -17,6 +17,9 @@ struct OpenAPIResponseTests {
         // Node and charter; a clear verdict, local and linearizable; every bad query parameter.
         try await api.send(.GET, "/v1/status")
         try await api.send(.GET, "/v1/charter")
+        try await api.send(.GET, "/v1/charter/history")
+        try await api.send(.GET, "/v1/amendments")
+        try await expectStatus(404, api.send(.GET, "/v1/amendments/{id}", "/v1/amendments/\(String(repeating: "0", count: 64))"))
         try await api.send(.GET, "/v1/motions")
         let clear = try await api.send(.GET, "/v1/check", "/v1/check?scope=training/frontier")
         #expect(clear.json["verdict"] as? String == "clear", "\(text(clear))")

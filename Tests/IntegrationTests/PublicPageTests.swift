@@ -84,6 +84,9 @@ struct PublicPageTests {
         var errors: [String]
         var vectors: [(file: String, wantErr: Bool, failed: Bool)]
         var cosignatureVector: Bool
+        /// Whether the page verified the charter chain from genesis, and each step as it marked it.
+        var chainVerified: Bool = false
+        var charters: [(id: String, index: Int, verified: Bool, changes: [String])] = []
     }
 
     /// Runs the page in chromium through page_check.py and reads what it marked.
@@ -114,10 +117,50 @@ struct PublicPageTests {
                 id: $0["id"] as? String ?? "", inForce: $0["inForce"] as? String == "true",
                 verified: $0["verified"] as? String == "true", why: $0["why"] as? String ?? "")
         }
-        return Report(
+        var report = Report(
             raw: raw, checkpointVerified: checkpoint?["verified"] as? String == "true", pauses: pauses,
             motions: object["motions"] as? [String] ?? [], compliance: object["compliance"] as? [String] ?? [], errors: object["errors"] as? [String] ?? [],
             vectors: vectors.map { ($0["file"] as? String ?? "", $0["wantErr"] as? Bool ?? false, $0["failed"] as? Bool ?? false) },
             cosignatureVector: (results?["cosignature"] as? [String: Any])?["ok"] as? Bool == true)
+        report.chainVerified = object["chain"] as? String == "true"
+        report.charters = (object["charters"] as? [[String: Any]] ?? []).map {
+            ($0["id"] as? String ?? "", Int($0["index"] as? String ?? "") ?? -1, $0["verified"] as? String == "true", $0["changes"] as? [String] ?? [])
+        }
+        return report
+    }
+
+    @Test("the page follows the charter chain from genesis, and a forged amendment signature breaks it")
+    func followsTheCharterChain() async throws {
+        let listener = try await PublicListener.start()
+        defer { _ = listener.node.terminate() }
+        let node = listener.node
+        let genesis = try node.charter()
+        // All three parties amend the trigger policy; then a checkpoint that holds the amendment.
+        var next = genesis
+        next.trigger = PolicyRule(clauses: [PolicyClause(atLeast: 3)])
+        let now = Int64(Date().timeIntervalSince1970) * 1000
+        var envelope = Amendment(
+            federation: genesis.federation, amends: genesis.id, charter: next, proposer: "lab-a", reason: "three to pause",
+            created: now, expires: now + 3_600_000, nonce: String(repeating: "cd", count: 8)
+        ).unsignedEnvelope()
+        for party in ["lab-a", "lab-b", "gov-a"] { envelope = envelope.signed(with: try node.key(party)) }
+        let passed = try await node.post("/v1/declarations", body: envelope.jsonBytes())
+        let index = try #require(passed.json["index"] as? Int, "\(String(decoding: passed.body, as: UTF8.self))")
+        try await waitFor("a checkpoint that holds entry \(index)", within: .seconds(30)) {
+            guard let size = try await node.get("/v1/checkpoint").json["size"] as? Int else { return false }
+            return try await node.get("/v1/proof/inclusion?index=\(index)&size=\(size)").status == 200
+        }
+
+        let honest = try pageReport(listener)
+        #expect(honest.errors.isEmpty, "the page threw: \(honest.errors)")
+        #expect(honest.chainVerified, "\(honest.raw)")
+        #expect(honest.charters.map(\.id) == [genesis.id, next.id] && honest.charters.allSatisfy(\.verified), "\(honest.raw)")
+        #expect(honest.charters.last?.index == index, "\(honest.raw)")
+        #expect(honest.charters.last?.changes == ["~ trigger policy: at least 2 any -> at least 3 any"], "computed in the browser: \(honest.raw)")
+        #expect(honest.checkpointVerified, "cosigners come from the charter the chain reaches: \(honest.raw)")
+
+        let forged = try pageReport(listener, tamper: "--tamper-history")
+        #expect(!forged.chainVerified, "a forged amendment signature passed: \(forged.raw)")
+        #expect(forged.charters.first?.verified == true && forged.charters.last?.verified == false, "\(forged.raw)")
     }
 }

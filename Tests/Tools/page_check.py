@@ -9,6 +9,8 @@ so no port and no extra package is needed. The script waits until the page says 
 Optionally it puts a fixture proxy of its own between the browser and the node:
   --tamper-proof   flips one bit of the first hash of every inclusion proof the node serves;
   --tamper-note    flips one bit of the first cosignature in the checkpoint's signed note;
+  --tamper-history flips one bit of the first signature of every amendment or revocation that
+                   /v1/charter/history serves;
 With --vectors DIR, it also runs the page's own verifier (/page/verify.js, in the browser) on every
 transparency-dev inclusion vector in DIR and on the cosignature example of Specs/log.md 7.4.
 And, to see the page follow the event stream: --submit ENVELOPE --socket SOCK posts a declaration to the
@@ -40,6 +42,10 @@ REPORT = """JSON.stringify({
     why: a.querySelector('.why').textContent })),
   motions: [...document.querySelectorAll('article.motion')].map(a => a.dataset.motionId),
   compliance: [...document.querySelectorAll('#compliance tr[data-party]')].map(tr => tr.dataset.party),
+  chain: (() => { const c = document.getElementById('charter-chain'); return c ? c.dataset.verified : null; })(),
+  charters: [...document.querySelectorAll('li.charter-step')].map(li => ({
+    id: li.dataset.charterId, index: li.dataset.index, verified: li.dataset.verified,
+    changes: [...li.querySelectorAll('ul li')].map(c => c.textContent) })),
 })"""
 
 
@@ -90,7 +96,7 @@ def vectors_expression(directory):
 })()""" % (json.dumps(inclusion), json.dumps(cosigned))
 
 
-def start_proxy(upstream, tamper, tamper_cosignature):
+def start_proxy(upstream, tamper, tamper_cosignature, tamper_history=False):
     target = urllib.parse.urlsplit(upstream)
 
     class Proxy(http.server.BaseHTTPRequestHandler):
@@ -126,6 +132,15 @@ def start_proxy(upstream, tamper, tamper_cosignature):
                 first[0] ^= 0x01
                 hashes[0] = base64.b64encode(bytes(first)).decode()
                 body = json.dumps(proof).encode()
+            if response.status == 200 and path == "/v1/charter/history" and tamper_history:
+                history = json.loads(body)
+                for item in history["charters"]:
+                    declaration = item.get("declaration")
+                    if declaration and declaration["signatures"]:
+                        sig = bytearray(base64.b64decode(declaration["signatures"][0]["sig"]))
+                        sig[5] ^= 0x01
+                        declaration["signatures"][0]["sig"] = base64.b64encode(bytes(sig)).decode()
+                body = json.dumps(history).encode()
             if response.status == 200 and path == "/v1/checkpoint" and tamper_cosignature:
                 checkpoint = json.loads(body)
                 checkpoint["note"] = tamper_note(checkpoint["note"])
@@ -228,6 +243,7 @@ def main():
     parser.add_argument("--url", required=True, help="the node's public listener, http://HOST:PORT")
     parser.add_argument("--tamper-proof", action="store_true")
     parser.add_argument("--tamper-note", action="store_true")
+    parser.add_argument("--tamper-history", action="store_true")
     parser.add_argument("--vectors", help="Tests/Vectors/merkle/inclusion, to run verify.js on")
     parser.add_argument("--submit", help="a DSSE envelope to post once the page is done")
     parser.add_argument("--socket", help="the node's Unix socket, for --submit")
@@ -235,8 +251,8 @@ def main():
     options = parser.parse_args()
     deadline = time.monotonic() + options.timeout
     url = options.url
-    if options.tamper_proof or options.tamper_note:
-        url = start_proxy(url, options.tamper_proof, options.tamper_note)
+    if options.tamper_proof or options.tamper_note or options.tamper_history:
+        url = start_proxy(url, options.tamper_proof, options.tamper_note, options.tamper_history)
     browser = Browser(options.chromium, url + "/")
     try:
         page = None

@@ -9,7 +9,8 @@ public struct BundleFailure: Error, Sendable, Hashable, CustomStringConvertible 
     public let location: String
     /// A stable code: `invalid_bundle`, `incomplete_history`, `unsigned_checkpoint`, `not_final`,
     /// `invalid_cosignature`, `invalid_note`, `invalid_checkpoint`, `invalid_leaf`, `size_mismatch`,
-    /// `root_mismatch`, or the `BrakeError` code of a charter or DSSE signature that fails
+    /// `root_mismatch`, `amendment_not_passed` (a signature or cosigner that only an amendment that never
+    /// passed would admit), or the `BrakeError` code of a charter or DSSE signature that fails
     /// (`bad_signature`, `unknown_key`, `duplicate_signature`, `too_many_signatures`, ...).
     public let code: String
     /// What failed, for people; not stable.

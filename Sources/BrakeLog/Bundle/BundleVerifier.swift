@@ -10,24 +10,33 @@ import BrakeCore
 /// entry (its leaf hash and its Ed25519 signatures) is `prepare(_:charter:)`, a pure static
 /// function the shell runs on every core; `append` then does the cheap, ordered part. The first
 /// thing that fails throws a `BundleFailure` naming it.
+///
+/// The charter can change along the log (`Specs/registry.md`, amendments and revocations). The
+/// header carries only the genesis charter, the one every founding party signed; the replay follows
+/// the chain from there, each amendment judged by the charter before it, exactly as the nodes judged
+/// it. So every entry's signatures are checked under the charter in force at that entry
+/// (`currentCharter`), and the checkpoint's cosignatures under the charter in force at the
+/// checkpoint: a holder of the genesis charter alone verifies the latest state.
 public struct BundleVerifier: Sendable {
-    /// The verified charter.
+    /// The genesis charter, verified: signed by every founding party.
     public let charter: Charter
     /// The header as read.
     public let header: BundleHeader
     /// The checkpoint and its cosignatures, as the note carries them.
     public let signedCheckpoint: SignedCheckpoint
-    /// The cosignatures that verify under the charter's nodes' checkpoint keys, by key name.
-    public let verifiedCosignatures: [Cosignature]
+    /// The cosignatures that verify under the checkpoint keys of the nodes of the charter in force
+    /// at the checkpoint; known once `finish()` has checked them.
+    public private(set) var verifiedCosignatures: [Cosignature] = []
 
     private var frontier = MerkleFrontier()
-    private var registry: Registry
+    var registry: Registry
     private var lastIndex: UInt64 = 0
     private var signatureCount = 0
     private var rejected: [BundleReport.RejectedEntry] = []
 
-    /// Checks the header: a complete history, a charter every founding party signed, and a signed
-    /// checkpoint of this federation that a majority of the charter's nodes cosigned.
+    /// Checks the header: a complete history, a genesis charter every founding party signed, and a
+    /// signed checkpoint of this federation (its cosignatures are checked by `finish()`, under the
+    /// charter the replay reaches).
     public init(header: BundleHeader) throws(BundleFailure) {
         guard header.historyFrom == 1 else {
             throw BundleFailure(
@@ -62,7 +71,6 @@ public struct BundleVerifier: Sendable {
                 "the header says size \(header.checkpoint.size) root \(Base64.encode(header.checkpoint.root.bytes)), "
                     + "the signed note size \(checkpoint.size) root \(Base64.encode(checkpoint.root.bytes))")
         }
-        self.verifiedCosignatures = try Self.verifyCosignatures(signed, charter: charter)
         self.charter = charter
         self.header = header
         self.signedCheckpoint = signed
@@ -99,6 +107,10 @@ public struct BundleVerifier: Sendable {
     /// The checkpoint the entries must add up to.
     public var checkpoint: Checkpoint { signedCheckpoint.checkpoint }
 
+    /// The charter in force after the entries appended so far: the one the next entry is judged by,
+    /// and the one to `prepare` the next entries under.
+    public var currentCharter: Charter { registry.charter }
+
     /// Entries appended so far.
     public var entriesVerified: UInt64 { frontier.size }
 
@@ -108,7 +120,7 @@ public struct BundleVerifier: Sendable {
     public static func prepare(_ entry: BundleEntry, charter: Charter) -> PreparedEntry {
         let leafBytes = entry.leaf.bytes
         return PreparedEntry(
-            entry: entry, leafHash: MerkleHash.leaf(leafBytes),
+            entry: entry, charter: charter, leafHash: MerkleHash.leaf(leafBytes),
             record: LogRecord(time: entry.leaf.time, envelope: entry.leaf.envelope).encoded(),
             signatures: Result { () throws(BrakeError) in try SignatureMemo.verifying(entry.leaf.envelope, under: charter) },
             signatureCount: entry.leaf.envelope.signatures.count)
@@ -132,10 +144,20 @@ public struct BundleVerifier: Sendable {
             throw BundleFailure(location, code: "invalid_leaf", "entry indexes must rise along the leaves; the previous leaf was entry \(lastIndex)")
         }
         // Signatures first: a changed payload or signature is named as such, not as a changed leaf.
+        // Prepared under a charter an amendment or revocation has since replaced: check again under
+        // the charter in force, in order (rare: only the entries prepared ahead of a change).
+        var prepared = prepared
+        if prepared.charter != registry.charter {
+            prepared = Self.prepare(entry, charter: registry.charter)
+        }
         let memo: SignatureMemo
         switch prepared.signatures {
         case .success(let verified): memo = verified
-        case .failure(let error): throw BundleFailure(location, code: error.code.rawValue, error.message)
+        case .failure(let error):
+            // A key an earlier charter listed is the registry's to refuse (`revoked_key`: an honest log
+            // may commit one it then rejects); anything else is a bundle that does not verify.
+            try checkUnverified(entry.leaf.envelope, error: error, at: location)
+            memo = .none
         }
         guard prepared.leafHash == entry.statedLeafHash else {
             throw BundleFailure(
@@ -145,6 +167,7 @@ public struct BundleVerifier: Sendable {
         _ = frontier.append(leafHash: prepared.leafHash)
         let result = registry.apply(index: index, data: prepared.record, memo: memo)
         if case .rejected(let error) = result.outcome {
+            try checkRejectedChange(entry.leaf.envelope, error: error, at: location)
             rejected.append(BundleReport.RejectedEntry(index: index, code: error.code.rawValue, message: error.message))
         }
         signatureCount += prepared.signatureCount
@@ -152,7 +175,8 @@ public struct BundleVerifier: Sendable {
     }
 
     /// Checks that the entries are exactly the checkpoint's tree, replays through the applied index
-    /// the header names, and reports.
+    /// the header names, checks the checkpoint's cosignatures under the charter in force there, and
+    /// reports.
     public mutating func finish() throws(BundleFailure) -> BundleReport {
         guard frontier.size == checkpoint.size else {
             throw BundleFailure("tree", code: "size_mismatch", "the bundle holds \(frontier.size) leaves; the checkpoint is for \(checkpoint.size)")
@@ -168,8 +192,13 @@ public struct BundleVerifier: Sendable {
         if header.checkpoint.appliedIndex > lastIndex {
             _ = registry.apply(index: header.checkpoint.appliedIndex, data: [])
         }
+        do throws(BundleFailure) {
+            verifiedCosignatures = try Self.verifyCosignatures(signedCheckpoint, charter: registry.charter)
+        } catch where error.code == "not_final" {
+            throw unpassedNodeChange(error) ?? error
+        }
         return BundleReport(
-            checkpoint: checkpoint, cosignatures: verifiedCosignatures, quorum: SignedCheckpoint.quorum(of: charter),
+            checkpoint: checkpoint, cosignatures: verifiedCosignatures, quorum: SignedCheckpoint.quorum(of: registry.charter),
             signatures: signatureCount, rejected: rejected, registry: registry)
     }
 }
@@ -177,6 +206,9 @@ public struct BundleVerifier: Sendable {
 /// An entry with its costly checks done (`BundleVerifier.prepare`), ready to append in order.
 public struct PreparedEntry: Sendable {
     let entry: BundleEntry
+    /// The charter the signatures were checked under (compared, not hashed: its arrays are shared,
+    /// so the comparison is cheap while it is the one in force).
+    let charter: Charter
     let leafHash: MerkleHash
     let record: [UInt8]
     let signatures: Result<SignatureMemo, BrakeError>

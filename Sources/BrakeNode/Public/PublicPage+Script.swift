@@ -4,6 +4,7 @@ extension PublicPage {
 // The transparency page: reads the node's public read routes, shows the record, and marks each
 // pause and the checkpoint verified or not by checking them here, in the browser (verify.js).
 import { verifyCheckpoint, verifyEntryInclusion } from "./verify.js";
+import { verifyCharterChain } from "./charters.js";
 
 const byID = (id) => document.getElementById(id);
 
@@ -51,13 +52,25 @@ function replace(id, ...children) {
   byID(id).replaceChildren(...children);
 }
 
-function renderCharter(charter) {
+function renderCharter(charter, chain) {
   byID("federation").textContent = `Federation ${charter.federation}, charter ${short(charter.id)}…`;
+  const steps = (chain?.steps ?? []).map((step) =>
+    el("li", { class: "charter-step", "data-charter-id": step.id, "data-index": step.index, "data-verified": step.ok },
+      badge(step.ok, step.why),
+      step.cause ? ` entry ${step.index}: ${step.causeKind ?? "change"} ${short(step.cause)}… made charter ${short(step.id)}…` : ` genesis charter ${short(step.id)}…`,
+      ` — ${step.why}`,
+      step.changes.length ? el("ul", {}, step.changes.map((line) => el("li", {}, line))) : null));
   const parties = el("ul", {}, charter.parties.map((p) => el("li", {}, `${p.name} (${p.id}, ${p.class})`)));
   const nodes = el("ul", {}, charter.nodes.map((n) => el("li", {}, `${n.id}, run by ${n.party}`)));
+  const genesis = chain?.steps?.[0]?.id ?? charter.genesis ?? charter.id;
   replace("charter",
-    el("p", {}, "Keys come from the charter this node serves, id ", el("code", {}, charter.id),
+    el("p", {}, "Everything here is checked from the genesis charter, id ", el("code", {}, genesis),
       ": compare it with the charter id you hold, or nothing on this page proves anything."),
+    el("div", { id: "charter-chain", "data-verified": chain ? chain.ok : false },
+      chain ? badge(chain.ok, chain.why) : badge(false, "this node serves no charter history"),
+      el("span", {}, ` ${chain ? chain.why : "this node serves no charter history"}`)),
+    el("ol", {}, steps),
+    el("h3", {}, `In force: charter ${short(charter.id)}…`),
     el("p", {}, `Trigger: ${charter.trigger}. Lift: ${charter.lift}.`),
     el("h3", {}, "Parties"), parties, el("h3", {}, "Nodes"), nodes);
 }
@@ -149,12 +162,15 @@ async function verifyPause(pause, checkpoint, checkpointVerdict) {
 }
 
 async function refresh() {
-  const [charter, pauses, motions, compliance, checkpoint, evidence] = await Promise.all([
-    getJSON("/v1/charter"), getJSON("/v1/pauses"), getJSON("/v1/motions"), getJSON("/v1/compliance"),
-    getJSON("/v1/checkpoint"), getOptional("/v1/evidence"),
+  const [charter, history, pauses, motions, compliance, checkpoint, evidence] = await Promise.all([
+    getJSON("/v1/charter"), getOptional("/v1/charter/history"), getJSON("/v1/pauses"), getJSON("/v1/motions"),
+    getJSON("/v1/compliance"), getJSON("/v1/checkpoint"), getOptional("/v1/evidence"),
   ]);
-  renderCharter(charter);
-  const checkpointVerdict = await verifyCheckpoint(checkpoint, charter);
+  // The checkpoint's cosigners are the nodes of the charter the chain from genesis reaches, never
+  // merely the ones the node says are current.
+  const chain = history ? await verifyCharterChain(history, charter.envelope) : null;
+  renderCharter(charter, chain);
+  const checkpointVerdict = await verifyCheckpoint(checkpoint, chain?.latest ?? charter);
   renderCheckpoint(checkpoint, checkpointVerdict);
   const motionByID = new Map(motions.motions.map((m) => [m.id, m]));
   const shown = await Promise.all(pauses.pauses.map(async (p) =>

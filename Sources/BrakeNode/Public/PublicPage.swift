@@ -5,7 +5,7 @@ import NIOCore
 /// The transparency page of the public listener: plain HTML, CSS and JavaScript modules, with no
 /// build step, no framework and nothing loaded from anywhere but this listener.
 ///
-/// The files are Swift string literals (`PublicPage+HTML.swift`, `+Style`, `+Script`, `+Verify`),
+/// The files are Swift string literals (`PublicPage+HTML.swift`, `+Style`, `+Script`, `+Verify`, `+Charters`),
 /// each holding the file's text verbatim, rather than SwiftPM resources: a resource bundle sits
 /// beside the build output and is not found once `braked` is installed on its own (the container
 /// image copies the binary alone), while a literal is part of the binary wherever it goes.
@@ -31,6 +31,7 @@ enum PublicPage {
         "/page/style.css": Asset(contentType: "text/css; charset=utf-8", text: style),
         "/page/app.js": Asset(contentType: "text/javascript; charset=utf-8", text: appScript),
         "/page/verify.js": Asset(contentType: "text/javascript; charset=utf-8", text: verifyScript),
+        "/page/charters.js": Asset(contentType: "text/javascript; charset=utf-8", text: chartersScript),
     ]
 
     /// The file served at `path`, if the page has one.

@@ -26,7 +26,7 @@ struct PublicResponder: HTTPResponder {
     /// The read routes served, by exact path; `/v1/motions/{id}` and `/v1/attestations/{id}` are matched apart.
     static let readRoutes: Set<String> = [
         "/v1/charter", "/v1/log", "/v1/checkpoint", "/v1/evidence", "/v1/proof/inclusion", "/v1/proof/consistency",
-        "/v1/motions", "/v1/pauses", "/v1/compliance", "/v1/events",
+        "/v1/motions", "/v1/pauses", "/v1/compliance", "/v1/events", "/v1/charter/history", "/v1/amendments",
     ]
     /// What every response says about where the page may load from and be framed: itself only.
     static let securityHeaders: [(HTTPField.Name, String)] = [
@@ -97,7 +97,7 @@ struct PublicResponder: HTTPResponder {
 
     /// `/v1/motions/{id}` or `/v1/attestations/{id}`: one item of a collection served here.
     static func isItemRoute(_ path: String) -> Bool {
-        ["/v1/motions/", "/v1/attestations/"].contains { prefix in
+        ["/v1/motions/", "/v1/attestations/", "/v1/amendments/"].contains { prefix in
             path.hasPrefix(prefix) && path.count > prefix.count && !path.dropFirst(prefix.count).contains("/")
         }
     }
