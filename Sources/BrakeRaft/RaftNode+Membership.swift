@@ -17,6 +17,7 @@ extension RaftNode {
     /// `confChangePending` while an earlier change is uncommitted, and `invalidConfChange` for a
     /// change that makes no sense (adding a member, promoting a non-learner, removing a
     /// non-member or the last voter).
+    @discardableResult
     public mutating func proposeConfChange(_ change: ConfChange) throws(RaftError) -> (index: UInt64, term: UInt64) {
         guard role == .leader else { throw .notLeader(leader: leader) }
         guard transferee == nil else { throw .transferInProgress }
@@ -29,7 +30,7 @@ extension RaftNode {
         appendAsLeader([entry])
         // Start replicating to a new learner at once; a removed node keeps its progress until
         // the change commits, so it learns it was removed and stops campaigning.
-        for node in next.members where node != id && progress[node] == nil {
+        for node in next.members where role == .leader && node != id && progress[node] == nil {
             progress[node] = Progress(next: entry.index)
             sendAppend(to: node, allowEmpty: true)
         }
