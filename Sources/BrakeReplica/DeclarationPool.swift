@@ -77,7 +77,9 @@ public struct DeclarationPool: Sendable {
         }
         do {
             let verified = try SignatureMemo.verifying(envelope, under: registry.charter, known: known).merging(known)
-            let incoming = try registry.charter.verifiedSignatures(of: envelope, memo: verified)
+            // The registry's verification: the current charter's keys (an amendment's new keys too),
+            // and `revoked_key` for a key an amendment or revocation dropped.
+            let incoming = try registry.verifiedSignatures(of: envelope, memo: verified)
             return merge(envelope, id: id, existing: existing, incoming: incoming, memo: verified,
                          registry: registry, stamp: stamp, monotonic: monotonic, admitted: existing == nil ? admitted : nil)
         } catch {
