@@ -61,20 +61,22 @@
 #define BIT(m, j)       (((m) >> (j)) & 1)
 
 typedef Node {
-    /* persistent: term, vote, log (and commit, which Brake persists)      */
+    /* persistent: term, vote, log                                         */
     byte term;
     byte voted = NONE;
     byte nlog;
     byte log[MAX_LOG];
-    byte commit;
     /* derived from the log, kept for speed (no new states): the voters of
        the last conf entry in the log, or INIT, and that entry's index      */
     byte cfg = INIT;
+    byte pcfg = INIT;       /* the voters before that entry                 */
     byte cfgidx;
     /* volatile                                                             */
     byte role;
     byte votes;             /* candidate: bit j once j granted its vote     */
     byte match[N];          /* leader: matchIndex of each node              */
+    byte commit;            /* leader: commitIndex (a follower's commit
+                               index decides nothing here: left out)        */
 };
 
 Node n[N];
@@ -98,12 +100,14 @@ hidden byte k, c, p, votes_n, tmp, nt, ct;
    time, thesis §4.1), INIT without one.                                    */
 inline recompute_cfg(i) {
     n[i].cfg = INIT;
+    n[i].pcfg = INIT;
     n[i].cfgidx = 0;
     k = 0;
     do
     :: k < n[i].nlog ->
         if
-        :: ECONF(n[i].log[k]) -> n[i].cfg = EMASK(n[i].log[k]); n[i].cfgidx = k + 1
+        :: ECONF(n[i].log[k]) ->
+            n[i].pcfg = n[i].cfg; n[i].cfg = EMASK(n[i].log[k]); n[i].cfgidx = k + 1
         :: else -> skip
         fi;
         k++
@@ -137,6 +141,7 @@ inline size_of(m) {
 inline become_follower(i) {
     n[i].role = FOLLOWER;
     n[i].votes = 0;
+    n[i].commit = 0;
     k = 0;
     do
     :: k < N -> n[i].match[k] = 0; k++
@@ -178,31 +183,36 @@ inline record_commit(i, upto) {
 
 /* ---------------------------------------------------------------- actions */
 
-/* §5.2: a voter of its own configuration times out and campaigns; a
-   learner, a spare or a removed node never does.                           */
+/* §5.2: a voter of its own configuration times out and campaigns, and so
+   may a voter removed by the last conf entry in its log (thesis §4.2.2:
+   the Swift core allows it only while that entry is uncommitted; allowing
+   it always here only adds behaviours). Its own vote counts only if it is
+   a voter. A spare never campaigns.                                        */
 #define TIMEOUT(i) \
     d_step { \
-        n[i].role != LEADER && n[i].term < MAX_TERM && VOTER(i, i) -> \
+        n[i].role != LEADER && n[i].term < MAX_TERM && (VOTER(i, i) || BIT(n[i].pcfg, i)) -> \
         n[i].term++; \
         n[i].voted = i; \
         become_follower(i); \
         n[i].role = CANDIDATE; \
-        n[i].votes = 1 << i; \
+        n[i].votes = (VOTER(i, i) -> 1 << i : 0); \
         printf("MSC: node %d campaigns in term %d\n", i, n[i].term) \
     }
 
-/* Candidate i asks j for its vote. j drops the request from a node that is
-   not a member of j's configuration; otherwise it adopts a newer term, and
-   grants if it is a voter itself, has not voted for another in the term,
-   and i's log is at least as up to date (§5.4.1).                          */
+/* Candidate i asks j for its vote. j adopts a newer term and grants if it
+   has not voted for another in the term and i's log is at least as up to
+   date (§5.4.1), whatever its own configuration says (a learner may be a
+   voter it has not heard of yet); i counts only its own voters' votes. The
+   Swift core also drops requests from nodes outside j's membership: a
+   subset of these behaviours.                                              */
 #define REQUEST_VOTE(i, j) \
     d_step { \
-        n[i].role == CANDIDATE && i != j && VOTER(j, i) && n[j].term <= n[i].term && \
+        n[i].role == CANDIDATE && i != j && VOTER(i, j) && n[j].term <= n[i].term && \
         !BIT(n[i].votes, j) -> \
         nt = n[i].term; \
         adopt_term(j); \
         if \
-        :: VOTER(j, j) && (n[j].voted == NONE || n[j].voted == i) && UP_TO_DATE(i, j) -> \
+        :: (n[j].voted == NONE || n[j].voted == i) && UP_TO_DATE(i, j) -> \
             n[j].voted = i; \
             n[i].votes = n[i].votes | (1 << j) \
         :: else -> skip \
@@ -254,16 +264,18 @@ inline become_leader(i) {
 inline propose(i, s) {
     n[i].log[n[i].nlog] = ENTRY(n[i].term, 1, n[i].cfg ^ (1 << s));
     n[i].nlog++;
+    n[i].pcfg = n[i].cfg;
     n[i].cfg = n[i].cfg ^ (1 << s);
     n[i].cfgidx = n[i].nlog;
     printf("MSC: leader %d proposes voters %d in term %d\n", i, n[i].cfg, n[i].term)
 }
 
-/* Leader i sends j the entry after the longest prefix their logs share
-   (what AppendEntries converges to, one entry per step, §5.3), or only its
-   commit index when j has its whole log. j adopts the term, truncates a
-   conflicting suffix (never below its commit index) and uses the new
-   configuration at once; the leader learns j's match.                     */
+/* Leader i sends a voter j of its configuration the entry after the
+   longest prefix their logs share (what AppendEntries converges to, one
+   entry per step, §5.3). j adopts the term, truncates a conflicting suffix
+   and uses the configuration of its new log at once; the leader learns j's
+   match. (Learners are not modelled: a node added to the voters catches up
+   through this step.)                                                      */
 inline replicate(i, j) {
     nt = n[i].term;
     adopt_term(j);
@@ -281,7 +293,6 @@ inline replicate(i, j) {
         k = p;
         do
         :: k < n[j].nlog ->
-            assert(k >= n[j].commit);   /* never below j's own commit index */
             n[j].log[k] = 0;
             k++
         :: else -> break
@@ -295,19 +306,9 @@ inline replicate(i, j) {
     if
     :: p > n[i].match[j] -> n[i].match[j] = p
     :: else -> skip
-    fi;
-    c = (n[i].commit < p -> n[i].commit : p);
-    ct = n[i].term;
-    if
-    :: c > n[j].commit -> record_commit(j, c)
-    :: else -> skip
     fi
 }
 
-/* §5.3, §5.4.2: the leader commits the highest index of its own term that
-   a majority of its current voters stores; it counts itself only while it
-   is a voter (thesis §4.2.2). A leader that removed itself steps down once
-   that change is committed.                                                */
 inline advance_commit(i) {
     ct = n[i].term;
     c = n[i].nlog;
@@ -352,9 +353,8 @@ inline advance_commit(i) {
 
 #define DO_REPLICATE(i, j) \
     d_step { \
-        n[i].role == LEADER && i != j && n[j].term <= n[i].term && \
-        (n[j].term < n[i].term || n[j].role != FOLLOWER || n[i].match[j] < n[i].nlog || \
-         n[j].commit < n[i].commit) -> \
+        n[i].role == LEADER && i != j && VOTER(i, j) && n[j].term <= n[i].term && \
+        (n[j].term < n[i].term || n[j].role != FOLLOWER || n[i].match[j] < n[i].nlog) -> \
         replicate(i, j); \
         advance_commit(i) \
     }
@@ -367,10 +367,11 @@ inline advance_commit(i) {
         advance_commit(i) \
     }
 
-/* A leader or candidate may stop at any time (a crash that keeps the
-   persistent state, check-quorum, a lost election).                        */
+/* A leader may stop at any time (a crash that keeps the persistent state,
+   check-quorum). A candidate that gives up needs no step: it is one that
+   never acts again, and a newer term or a leader's entry stops it.         */
 #define STOP(i) \
-    d_step { n[i].role != FOLLOWER -> become_follower(i) }
+    d_step { n[i].role == LEADER -> become_follower(i) }
 
 active [N] proctype node() {
 end:            /* a state with nothing left to do within the bounds is fine */

@@ -47,8 +47,8 @@ extension NodeDriver {
     public static func checkpointKey(configuration: NodeConfiguration, charter: Charter) throws -> SigningKey? {
         guard let directory = configuration.identityDirectory else { return nil }
         let identity = try NodeIdentity.load(directory: directory)
-        // A joining node's key is pinned by the amendment that adds it, not by the genesis charter.
-        if configuration.joining, charter.node(id: configuration.nodeID) == nil { return identity.checkpointKey }
+        // A node an amendment adds has its key pinned by that amendment, not by the genesis charter.
+        if charter.node(id: configuration.nodeID) == nil { return identity.checkpointKey }
         guard let own = charter.node(id: configuration.nodeID), identity.checkpointKey.publicKey == own.checkpointKey else {
             throw NodeError(.config, "the checkpoint key in \(directory) is not the one the charter pins for node \(configuration.nodeID)")
         }

@@ -32,9 +32,10 @@ struct PeerLinks: PeerTransport {
             }
             listen = configuration.listenAddress ?? own.address
         } else {
-            // A joining node: the amendment that adds it will pin this identity.
-            guard configuration.joining, let address = configuration.listenAddress else {
-                throw NodeError(.config, "node id \(configuration.nodeID) is not one of the charter's nodes; a node that waits to be added by an amendment starts with \"join\": true and \"listen\"")
+            // A node an amendment adds (or added): the amendment pins this identity. Whether the
+            // node may start at all is the core's decision (a joining node, or one the chain lists).
+            guard let address = configuration.listenAddress else {
+                throw NodeError(.config, "node id \(configuration.nodeID) is not one of the genesis charter's nodes: its config needs \"listen\" (and \"join\": true until an amendment adds it)")
             }
             guard identity.entry.id == configuration.nodeID else {
                 throw NodeError(.config, "the identity in \(directory) is node \(identity.entry.id), but the config names node \(configuration.nodeID)")

@@ -17,6 +17,11 @@ struct MembershipLog: Sendable {
     /// The membership in effect now: after the last conf entry in the log.
     var latest: Membership { changes.last?.membership ?? base }
 
+    /// The membership before the last conf entry in memory (`latest` without one).
+    var beforeLatest: Membership {
+        changes.isEmpty ? base : changes.dropLast().last?.membership ?? base
+    }
+
     /// The index of the last conf entry in memory, if any.
     var latestChangeIndex: UInt64? { changes.last?.index }
 

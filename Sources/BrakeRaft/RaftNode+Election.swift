@@ -3,7 +3,7 @@
 extension RaftNode {
     mutating func tickElection() {
         electionElapsed += 1
-        if isVoter && electionElapsed >= randomizedElectionTimeout {
+        if mayCampaign && electionElapsed >= randomizedElectionTimeout {
             electionElapsed = 0
             if config.preVote {
                 startPreCampaign()
@@ -58,14 +58,17 @@ extension RaftNode {
     }
 
     /// Answers a vote or pre-vote request whose term is not behind ours.
-    /// A node that is not a voter of its membership (a learner, or a removed node) never grants
-    /// a vote.
+    ///
+    /// A learner answers too, as etcd's raft does: it may have been promoted by an entry that
+    /// has not reached it yet, and if it refused, a group whose other voters are down could
+    /// never elect a leader to tell it. Its vote counts only for a candidate whose own
+    /// membership makes it a voter (`tallyWon`), so a learner's answer never elects anyone
+    /// by itself; safety needs only that each node votes once per term.
     mutating func handleVoteRequest(_ message: RaftMessage, lastIndex: UInt64, lastTerm: UInt64, preVote: Bool) {
         let canVote =
-            isVoter && voters.contains(message.from)
-            && (vote == message.from
+            vote == message.from
             || (vote == nil && leader == nil)
-            || (preVote && message.term > term))
+            || (preVote && message.term > term)
         let upToDate = testing.grantVotesIgnoringLog || log.isUpToDate(lastIndex: lastIndex, lastTerm: lastTerm)
         if canVote && upToDate {
             if preVote {

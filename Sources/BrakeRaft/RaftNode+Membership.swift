@@ -17,6 +17,7 @@ extension RaftNode {
     /// `confChangePending` while an earlier change is uncommitted, and `invalidConfChange` for a
     /// change that makes no sense (adding a member, promoting a non-learner, removing a
     /// non-member or the last voter).
+    @discardableResult
     public mutating func proposeConfChange(_ change: ConfChange) throws(RaftError) -> (index: UInt64, term: UInt64) {
         guard role == .leader else { throw .notLeader(leader: leader) }
         guard transferee == nil else { throw .transferInProgress }
@@ -29,11 +30,21 @@ extension RaftNode {
         appendAsLeader([entry])
         // Start replicating to a new learner at once; a removed node keeps its progress until
         // the change commits, so it learns it was removed and stops campaigning.
-        for node in next.members where node != id && progress[node] == nil {
+        for node in next.members where role == .leader && node != id && progress[node] == nil {
             progress[node] = Progress(next: entry.index)
             sendAppend(to: node, allowEmpty: true)
         }
         return (entry.index, entry.term)
+    }
+
+    /// Whether this node may start an election when its timer runs out: a voter of its
+    /// membership, or a voter removed by a conf entry its log does not yet know committed. Until
+    /// that entry commits, the group may still need the removed node to lead (thesis §4.2.2,
+    /// Figure 4.6: the remaining voter of a two-voter group may be unable to win without the
+    /// removed node's vote); its own vote does not count (`tallyWon`). A node that knows its
+    /// removal committed, a learner and a node that never was a voter never campaign.
+    var mayCampaign: Bool {
+        isVoter || (confChangePending && log.memberships.beforeLatest.voters.contains(id))
     }
 
     /// Whether the last conf entry in the log is not yet committed.

@@ -205,7 +205,7 @@ extension RaftNode {
             handleSnapshot(from: message.from, snap)
         case .timeoutNow:
             // Leadership transfer: campaign at once, skipping pre-vote; voters bypass stickiness.
-            if isVoter && leader == message.from {
+            if mayCampaign && leader == message.from {
                 startCampaign(transfer: true)
             }
         case .readIndexResponse(let requestID, let index) where message.from == leader:

@@ -36,7 +36,7 @@ extension RaftNode {
     /// replaced within a few round trips, and pre-vote keeps this safe when the leader is in fact
     /// alive, because followers that still hear from it refuse (leader stickiness).
     public mutating func reportLeaderLost(_ peer: NodeID) {
-        guard role == .follower, leader == peer, isVoter, config.preVote else { return }
+        guard role == .follower, leader == peer, mayCampaign, config.preVote else { return }
         electionElapsed = 0
         startPreCampaign()
     }

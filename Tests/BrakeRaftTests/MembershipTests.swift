@@ -38,8 +38,8 @@ extension Cluster {
         #expect(cluster["a"].membership == Membership(voters: ["a", "b", "c"]))
     }
 
-    /// A learner receives the log but never votes, never campaigns and never counts for a quorum.
-    @Test func learnerNeverVotesCampaignsOrCounts() throws {
+    /// A learner receives the log but never campaigns and never counts for a quorum.
+    @Test func learnerNeverCampaignsOrCounts() throws {
         var cluster = Cluster(["a", "b", "c", "d"], voters: ["a", "b", "c"])
         cluster.campaign("a")
         _ = try cluster.propose("a", "before")
@@ -60,14 +60,24 @@ extension Cluster {
         let term = cluster["d"].term
         cluster.tick(100, only: ["d"])
         #expect(cluster["d"].role == .follower && cluster["d"].term == term)
+    }
 
-        // Never votes: asked for a vote and a pre-vote, it refuses both.
-        var d = cluster["d"]
-        d.step(RaftMessage(from: "b", to: "d", term: term + 1, kind: .preVote(lastIndex: 100, lastTerm: term + 1)))
-        d.step(RaftMessage(from: "b", to: "d", term: term + 1, kind: .vote(lastIndex: 100, lastTerm: term + 1, transfer: true)))
-        let answers = d.ready().messages.map(\.kind)
-        #expect(answers == [.preVoteResponse(granted: false), .voteResponse(granted: false)])
-        #expect(d.vote == nil)
+    /// A learner's vote never elects anyone: a candidate counts only the voters of its own
+    /// membership. (A learner does answer, since it may be a voter it has not heard of yet.)
+    @Test func learnerVotesDoNotCount() {
+        var config = RaftConfig(id: "b", voters: ["a", "b", "c"])
+        config.learners = ["d"]
+        config.preVote = false
+        var b = RaftNode(config: config, hardState: HardState(), snapshot: nil, entries: [], applied: 0, random: SplitMix64(seed: 3))
+        #expect(b.membership == Membership(voters: ["a", "b", "c"], learners: ["d"]))
+        for _ in 0..<40 where b.role != .candidate { b.tick() }
+        #expect(b.role == .candidate)
+        let requests = b.ready().messages.filter { if case .vote = $0.kind { true } else { false } }
+        #expect(requests.map(\.to) == ["a", "c"])  // learners are not asked
+        b.step(RaftMessage(from: "d", to: "b", term: b.term, kind: .voteResponse(granted: true)))
+        #expect(b.role == .candidate)
+        b.step(RaftMessage(from: "c", to: "b", term: b.term, kind: .voteResponse(granted: true)))
+        #expect(b.role == .leader)
     }
 
     /// The full path of a joining node, then a leaving one: add as learner, promote, remove.

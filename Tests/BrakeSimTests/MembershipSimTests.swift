@@ -7,7 +7,7 @@ import Testing
 /// charter's nodes while partitions, crashes and elections run; every invariant of the seed sweep is
 /// checked after every step (election safety across configurations among them: one leader per term,
 /// whatever the membership), and after the faults the voters are the charter's nodes.
-/// `BRAKE_SIM_MEMBERSHIP_SEEDS=N` runs N seeds (default 32, for CI);
+/// `BRAKE_SIM_MEMBERSHIP_SEEDS=N` runs N seeds (default 16, for CI);
 /// `BRAKE_SIM_MEMBERSHIP_SEED=S` runs only seed S and prints its report.
 @Suite struct MembershipSimTests {
     static let shards = 4
@@ -18,7 +18,7 @@ import Testing
         if let one = environment["BRAKE_SIM_MEMBERSHIP_SEED"].flatMap(UInt64.init) {
             return shard == 0 ? [one] : []
         }
-        let count = environment["BRAKE_SIM_MEMBERSHIP_SEEDS"].flatMap(Int.init) ?? 32
+        let count = environment["BRAKE_SIM_MEMBERSHIP_SEEDS"].flatMap(Int.init) ?? 16
         return (0..<count).filter { $0 % shards == shard }.map { UInt64($0 + 1) }
     }
 
