@@ -68,8 +68,7 @@ enum APIResponses {
         switch code {
         case .malformedJSON, .badBase64, .invalidScope, .invalidTime: return .badRequest
         case .wrongPayloadType: return .unsupportedMediaType
-        case .noNewSignature, .motionClosed, .alreadyPaused, .duplicateAttestation, .pauseNotInForce, .duplicateReview, .staleAmendment:
-            return .conflict
+        case .noNewSignature, .motionClosed, .alreadyPaused, .duplicateAttestation, .pauseNotInForce, .duplicateReview: return .conflict
         case .unknownPause, .unknownAttestation: return .notFound
         default: return .unprocessableContent
         }
