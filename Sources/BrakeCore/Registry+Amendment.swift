@@ -38,17 +38,7 @@ extension Registry {
             guard verified.contains(where: { Bytes.same($0.party, proposer.id) && proposer.keys.contains($0.key) }) else {
                 throw BrakeError(.proposerNotSigned, "the proposer \"\(amendment.proposer)\" has not signed the amendment with a key of the charter")
             }
-            let lifetime = amendment.expires - amendment.created
-            guard lifetime <= charter.motionLifetimeSeconds * 1000 else {
-                throw BrakeError(
-                    .invalidAmendment,
-                    "the amendment lives \(lifetime / 1000) s; the charter allows at most \(charter.motionLifetimeSeconds) s")
-            }
-            guard amendment.created <= now + charter.clockSkewMillis else {
-                throw BrakeError(
-                    .invalidAmendment,
-                    "the amendment was created at \(RFC3339.format(amendment.created)), more than the charter's clock skew of \(charter.clockSkewSeconds) s after \(RFC3339.format(now))")
-            }
+            try checkOpening(created: amendment.created, expires: amendment.expires, at: now, what: "amendment", code: .invalidAmendment)
         }
         guard now < amendment.expires else {
             throw BrakeError(.motionExpired, "the amendment expired at \(RFC3339.format(amendment.expires)), before \(RFC3339.format(now))")

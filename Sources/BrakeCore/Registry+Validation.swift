@@ -87,20 +87,7 @@ extension Registry {
             guard signatures.contains(where: { Bytes.same($0.party, motion.proposer) }) else {
                 throw BrakeError(.proposerNotSigned, "the proposer \"\(motion.proposer)\" has not signed the motion")
             }
-            let lifetime = motion.expires - motion.created
-            guard lifetime <= charter.motionLifetimeSeconds * 1000 else {
-                throw BrakeError(
-                    .invalidMotion,
-                    "the motion lives \(lifetime / 1000) s; the charter allows at most \(charter.motionLifetimeSeconds) s")
-            }
-            // A motion dated beyond the entry that records it (plus the clock skew the charter
-            // allows) could sit open until that far date: refuse it, so that no motion waits open
-            // longer than its lifetime from now (Specs/time.md).
-            guard motion.created <= now + charter.clockSkewMillis else {
-                throw BrakeError(
-                    .invalidMotion,
-                    "the motion was created at \(RFC3339.format(motion.created)), more than the charter's clock skew of \(charter.clockSkewSeconds) s after \(RFC3339.format(now))")
-            }
+            try checkOpening(created: motion.created, expires: motion.expires, at: now, what: "motion", code: .invalidMotion)
             fresh = signatures
         }
         guard now < motion.expires else {
@@ -166,6 +153,22 @@ extension Registry {
         }
         let admission = Admission(declaration: .attestation(attestation), id: id, newSigners: signatures.map(\.party), wouldPass: false)
         return Validated(kind: .attestation(attestation), envelope: envelope, id: id, newSignatures: signatures, admission: admission)
+    }
+
+    /// The time rules of a new motion or amendment, as the entry that first records it at effective
+    /// time `now` sees them (`code`, naming `what`): it lives at most the charter's motion lifetime,
+    /// and it is not dated beyond `now` plus the charter's clock skew — one dated that far could sit
+    /// open until that date, longer than its lifetime from now (Specs/time.md).
+    func checkOpening(created: Millis, expires: Millis, at now: Millis, what: String, code: BrakeError.Code) throws(BrakeError) {
+        let lifetime = expires - created
+        guard lifetime <= charter.motionLifetimeSeconds * 1000 else {
+            throw BrakeError(code, "the \(what) lives \(lifetime / 1000) s; the charter allows at most \(charter.motionLifetimeSeconds) s")
+        }
+        guard created <= now + charter.clockSkewMillis else {
+            throw BrakeError(
+                code,
+                "the \(what) was created at \(RFC3339.format(created)), more than the charter's clock skew of \(charter.clockSkewSeconds) s after \(RFC3339.format(now))")
+        }
     }
 
     /// The pause whose id has exactly these bytes. (A `String`-keyed lookup alone would also find it
