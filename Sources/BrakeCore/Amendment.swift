@@ -87,10 +87,7 @@ extension Amendment: JSONConvertible {
         guard amends.utf8.count == 64, Bytes.isLowerHex(amends) else {
             throw fail("\"amends\" must be the 64 lowercase hex id of the charter it amends")
         }
-        guard (16...128).contains(nonce.utf8.count), Bytes.isLowerHex(nonce) else {
-            throw fail("the nonce must be 16 to 128 lowercase hex characters")
-        }
-        guard reason.utf8.count <= 4096 else { throw fail("the reason is longer than 4096 bytes") }
+        try Declaration.checkNonceAndReason(nonce: nonce, reason: reason, code: .invalidAmendment)
         guard created <= expires else {
             throw fail("the amendment expires (\(RFC3339.format(expires))) before it is created (\(RFC3339.format(created)))")
         }

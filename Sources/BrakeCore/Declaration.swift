@@ -22,6 +22,17 @@ public enum Declaration: Sendable, Hashable {
     }
 
     /// The error for any other payload type.
+    /// The rules a motion, an amendment and a revocation share for their free fields (`code`
+    /// otherwise): a nonce of 16 to 128 lowercase hex characters (chosen at random by the
+    /// proposer's tool, so that two otherwise equal declarations have two ids), a reason of at most
+    /// 4096 bytes.
+    static func checkNonceAndReason(nonce: String, reason: String, code: BrakeError.Code) throws(BrakeError) {
+        guard (16...128).contains(nonce.utf8.count), Bytes.isLowerHex(nonce) else {
+            throw BrakeError(code, "the nonce must be 16 to 128 lowercase hex characters")
+        }
+        guard reason.utf8.count <= 4096 else { throw BrakeError(code, "the reason is longer than 4096 bytes") }
+    }
+
     static func wrongPayloadType(_ payloadType: String) -> BrakeError {
         BrakeError(
             .wrongPayloadType,

@@ -115,10 +115,7 @@ extension Motion: JSONConvertible {
 
     private func checkFields() throws(BrakeError) {
         func fail(_ why: String) -> BrakeError { BrakeError(.invalidMotion, why) }
-        guard (16...128).contains(nonce.utf8.count), Bytes.isLowerHex(nonce) else {
-            throw fail("the nonce must be 16 to 128 lowercase hex characters")
-        }
-        guard reason.utf8.count <= 4096 else { throw fail("the reason is longer than 4096 bytes") }
+        try Declaration.checkNonceAndReason(nonce: nonce, reason: reason, code: .invalidMotion)
         guard created <= expires else {
             throw fail("the motion expires (\(RFC3339.format(expires))) before it is created (\(RFC3339.format(created)))")
         }

@@ -75,10 +75,7 @@ extension Revocation: JSONConvertible {
         nonce = try f.string("nonce")
         guard !keys.isEmpty else { throw fail("the revocation names no key") }
         guard Set(keys).count == keys.count else { throw fail("the revocation names a key twice") }
-        guard (16...128).contains(nonce.utf8.count), Bytes.isLowerHex(nonce) else {
-            throw fail("the nonce must be 16 to 128 lowercase hex characters")
-        }
-        guard reason.utf8.count <= 4096 else { throw fail("the reason is longer than 4096 bytes") }
+        try Declaration.checkNonceAndReason(nonce: nonce, reason: reason, code: .invalidRevocation)
     }
 
     var json: JSONValue {
