@@ -104,7 +104,7 @@ public struct APIServer: Sendable {
     func status() async -> Response {
         var status = driver.publishedStatus()
         let registry = await driver.currentRegistry()
-        NodeDriver.addRegistryFigures(registry, to: &status, digest: driver.digests)
+        NodeDriver.addRegistryFigures(registry, to: &status, digest: true)
         return APIResponses.json(status)
     }
 

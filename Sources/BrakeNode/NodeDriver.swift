@@ -26,9 +26,6 @@ public actor NodeDriver {
     public nonisolated let events: EventHub
     /// The check table and freshness, published after every batch for `check`.
     public nonisolated let published: PublishedReads
-    /// The registry digest of the last applied index asked for, so `status` encodes the registry
-    /// once per change rather than once per request.
-    nonisolated let digests = RegistryDigestCache()
 
     var replica: BrakeReplica
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
