@@ -14,40 +14,38 @@ import Crypto
 /// commitment a party signs: the Merkle log's cosigned checkpoints are that (Specs/log.md).
 struct RegistryDigest: Sendable {
     /// Each row's contribution, by key.
-    private var contributions: [RegistryKey: [UInt64]] = [:]
+    private var contributions: [RegistryKey: SIMD4<UInt64>] = [:]
     /// The lane-wise sum of the contributions.
-    private var sum: [UInt64] = [0, 0, 0, 0]
+    private var sum = SIMD4<UInt64>(repeating: 0)
 
     /// No rows.
     init() {}
 
     /// Sets the row of `key` to `value`, or removes it when `value` is nil.
     mutating func set(_ key: RegistryKey, _ value: [UInt8]?) {
-        if let old = contributions.removeValue(forKey: key) {
-            for lane in 0..<4 { sum[lane] &-= old[lane] }
-        }
+        if let old = contributions.removeValue(forKey: key) { sum &-= old }
         guard let value else { return }
         let new = Self.contribution(key: key.bytes, value: value)
-        for lane in 0..<4 { sum[lane] &+= new[lane] }
+        sum &+= new
         contributions[key] = new
     }
 
     /// The digest as lowercase hex.
     var hex: String {
         var bytes = Array("brake-registry-rows-v1".utf8)
-        for lane in sum { withUnsafeBytes(of: lane.littleEndian) { bytes += $0 } }
+        for lane in 0..<4 { withUnsafeBytes(of: sum[lane].littleEndian) { bytes += $0 } }
         withUnsafeBytes(of: UInt64(contributions.count).bigEndian) { bytes += $0 }
         return Bytes.sha256Hex(bytes)
     }
 
     /// One row's contribution: its SHA-256 as four little-endian lanes.
-    static func contribution(key: [UInt8], value: [UInt8]) -> [UInt64] {
+    static func contribution(key: [UInt8], value: [UInt8]) -> SIMD4<UInt64> {
         var hasher = SHA256()
         withUnsafeBytes(of: UInt32(key.count).bigEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(data: key)
         hasher.update(data: value)
         return hasher.finalize().withUnsafeBytes { raw in
-            (0..<4).map { lane in raw.loadUnaligned(fromByteOffset: lane * 8, as: UInt64.self).littleEndian }
+            SIMD4((0..<4).map { lane in UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: lane * 8, as: UInt64.self)) })
         }
     }
 }
