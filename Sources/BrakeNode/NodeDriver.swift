@@ -215,9 +215,8 @@ public actor NodeDriver {
             // 2. Send.
             if !ready.messages.isEmpty { transport.send(ready.messages) }
             // 3. Applied rows, events, the permanent history and the applied index, the whole batch
-            //    in one transaction; then the pool.
-            try store.applyCommitted(applied)
-            try store.writePool(pool)
+            //    and the pool in one transaction.
+            try store.applyCommitted(applied, pool: pool)
         }
         if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
             published.publishCharter(replica.currentCharter)

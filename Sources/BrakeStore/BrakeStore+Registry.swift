@@ -48,12 +48,16 @@ extension BrakeStore {
     /// after a snapshot install): applying an entry twice is refused with `store_corrupt` and
     /// changes nothing. A key that is empty or longer than `maxKeySize` fails with `store_invalid`
     /// and changes nothing.
-    public func applyCommitted(_ batch: [AppliedEntry]) throws(StoreError) {
-        guard !batch.isEmpty else { return }
+    ///
+    /// `pool` changes (as `writePool`) go into the same transaction.
+    public func applyCommitted(_ batch: [AppliedEntry], pool: [(id: String, envelope: [UInt8]?)] = []) throws(StoreError) {
+        guard !batch.isEmpty || !pool.isEmpty else { return }
         try validate(batch)
+        for change in pool { try validate(key: Array(change.id.utf8)) }
         let tables = self.tables
         try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
             try Self.writeApplied(batch, in: &txn, tables)
+            try Self.writePool(pool, in: &txn, tables)
         }
     }
 
