@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeFiles
 import BrakeReplica
 
 extension NodeConfiguration {
@@ -8,7 +9,7 @@ extension NodeConfiguration {
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
         "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
         "identity", "listen", "peers", "publicListen", "publicRequestsPerMinute", "publicBurst", "publicMaxConnections",
-        "publicMaxEventStreams", "publicTrustedProxies", "join",
+        "publicMaxEventStreams", "publicTrustedProxies", "join", "introducers",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -49,6 +50,7 @@ extension NodeConfiguration {
         if joining, listenAddress == nil || identityDirectory == nil {
             throw fail("join", true, "a joining node is not in the charter it starts with: it needs \"listen\" and \"identity\"")
         }
+        try validateIntroducers()
         try validatePublic()
         for (peer, address) in peerAddresses.sorted(by: { $0.key < $1.key }) where !Self.isAddress(address) {
             throw fail("peers.\(peer)", address, "must be HOST:PORT")
@@ -57,5 +59,38 @@ extension NodeConfiguration {
 
     static func isAddress(_ text: String) -> Bool {
         NodeInfo.endpoint(of: text) != nil
+    }
+}
+
+extension NodeConfiguration {
+    /// Reads the introducers' node entry files (`node.pub.json`, paths already resolved), naming
+    /// the file that cannot be read or is not a valid entry (code `config`).
+    static func readIntroducers(_ paths: [String]) throws(NodeError) -> [NodeInfo] {
+        var entries: [NodeInfo] = []
+        for path in paths {
+            do {
+                entries.append(try NodeIdentity.readEntry(at: path))
+            } catch {
+                throw NodeError(.config, "introducers: \(error.message) (each item is the path of a node entry, node.pub.json)")
+            }
+        }
+        return entries
+    }
+
+    /// Introducers are for a joining node only, each a node other than this one, each id once.
+    func validateIntroducers() throws(NodeError) {
+        guard !introducers.isEmpty else { return }
+        guard joining else {
+            throw NodeError(.config, "introducers: only a joining node (\"join\": true) uses introducers; a node of the charter dials the charter's nodes")
+        }
+        var seen: Set<String> = []
+        for node in introducers {
+            guard node.id != nodeID else {
+                throw NodeError(.config, "introducers: \(node.id) — is this node itself; list nodes of the charter in force")
+            }
+            guard seen.insert(node.id).inserted else {
+                throw NodeError(.config, "introducers: \(node.id) — listed twice")
+            }
+        }
     }
 }

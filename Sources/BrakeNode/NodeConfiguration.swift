@@ -62,6 +62,11 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// charter's nodes, and is added (as a learner, then a voter) once an amendment that lists it
     /// commits (README, "Adding a node"). Needs `listenAddress` and `identityDirectory`.
     public var joining = false
+    /// Nodes a joining node dials (and whose TLS pins it accepts), besides its genesis charter's,
+    /// until the charter in force lists it: the entries (`node.pub.json`) of nodes of the charter
+    /// in force, for a federation whose genesis nodes no longer run or lead. Only with `joining`.
+    /// The file form lists the entry files' paths (`"introducers"`).
+    public var introducers: [NodeInfo] = []
 
     /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
     /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
@@ -82,6 +87,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.snapshotInterval = snapshotInterval
         config.checkpointTesting = checkpointTesting
         config.joining = joining
+        config.introducers = introducers
         return config
     }
 
@@ -118,6 +124,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         var publicMaxEventStreams: Int?
         var publicTrustedProxies: [String]?
         var join: Bool?
+        var introducers: [String]?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -167,6 +174,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.publicTrustedProxies = file.publicTrustedProxies ?? []
         config.joining = file.join ?? false
         do {
+            config.introducers = try Self.readIntroducers((file.introducers ?? []).map(resolve))
             try config.validate()
         } catch {
             throw NodeError(.config, "config file \(path): \(error.message)")
