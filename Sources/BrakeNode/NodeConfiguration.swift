@@ -62,6 +62,12 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// charter's nodes, and is added (as a learner, then a voter) once an amendment that lists it
     /// commits (README, "Adding a node"). Needs `listenAddress` and `identityDirectory`.
     public var joining = false
+    /// A registry of more rows than this is loaded behind the check index after a restart: the
+    /// node serves `check` (from the store's check index) and takes part in Raft at once, and
+    /// answers submissions and registry reads once the rest has loaded (`registry_loading` until
+    /// then). Smaller registries load before the node serves, which takes well under 0.1 s. 0 loads
+    /// every non-empty registry in the background.
+    public var backgroundLoadRows = 2_000
 
     /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
     /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
@@ -118,6 +124,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         var publicMaxEventStreams: Int?
         var publicTrustedProxies: [String]?
         var join: Bool?
+        var backgroundLoadRows: Int?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -166,6 +173,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.publicMaxEventStreams { config.publicMaxEventStreams = v }
         config.publicTrustedProxies = file.publicTrustedProxies ?? []
         config.joining = file.join ?? false
+        if let v = file.backgroundLoadRows { config.backgroundLoadRows = v }
         do {
             try config.validate()
         } catch {

@@ -64,7 +64,7 @@ extension BrakeReplica {
 
     /// Applies one committed entry to the registry and answers whoever waits for it.
     mutating func apply(_ entry: Entry) {
-        guard entry.index > registry.appliedIndex else { return }
+        guard entry.index > registry.appliedIndex, !deferWhileLoading(entry) else { return }
         let ahead = verifiedAhead.removeValue(forKey: entry.index)
         if verifiedAhead.count >= Self.verifiedAheadLimit / 2 {
             // Memos of entries a snapshot skipped or a new leader replaced: drop what is behind.

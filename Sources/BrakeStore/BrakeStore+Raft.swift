@@ -58,6 +58,7 @@ extension BrakeStore {
             if let registry {
                 try txn.clear(tables.registry)
                 for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
+                try Self.rebuildCheckIndex(in: &txn, tables)
                 try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
                 try Self.resetEvents(through: registry.appliedIndex, in: &txn, tables)
                 try Self.restartHistory(after: registry.appliedIndex, in: &txn, tables)
