@@ -47,16 +47,11 @@ public enum CheckIndex {
     }
 
     /// The table `check` consults, from the index rows of the covering prefixes read in one
-    /// transaction with `appliedIndex` (`corrupt_state` if a row does not decode). Sorted as the
-    /// registry's own table is (by the entry that triggered them, then id), so both give the same
-    /// verdict and list the pauses in the same order.
+    /// transaction with `appliedIndex` (`corrupt_state` if a row does not decode): the same table
+    /// the registry keeps for those scopes, so both give the same verdict.
     public static func table(rows: [[UInt8]], appliedIndex: UInt64) throws(BrakeError) -> CheckTable {
         var pauses: [Pause] = []
-        for row in rows {
-            let pause = try pause(row: row)
-            if pause.liftedAt == nil { pauses.append(pause) }
-        }
-        pauses.sort { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }
+        for row in rows { pauses.append(try pause(row: row)) }
         return CheckTable(pauses: pauses, appliedIndex: appliedIndex)
     }
 

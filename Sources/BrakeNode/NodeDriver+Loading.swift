@@ -57,7 +57,6 @@ extension NodeDriver {
             drain()
             return
         }
-        checkTableStale = true
         drain()
         published.setRegistryLoading(false)
     }

@@ -131,7 +131,7 @@ extension NodeDriver {
         var status = view.status
         let now = clock.now()
         status.fresh = view.basis.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
-        status.pausesInForce = view.table.pauses.filter { $0.isInForce(at: now.wall) }.count
+        status.pausesInForce = view.table.countInForce(at: now.wall)
         if published.registryLoading {
             status.registryLoading = true
             // The index counts the pauses not lifted; their sunsets are not evaluated here.

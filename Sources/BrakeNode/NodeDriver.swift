@@ -36,9 +36,6 @@ public actor NodeDriver {
     var nextRequestID: UInt64 = 1
     /// Whether a drain is queued behind the inputs waiting for the driver.
     var drainScheduled = false
-    /// The check table last published, and whether applied entries changed the pauses since.
-    var checkTable = CheckTable.empty
-    var checkTableStale = true
 
     /// Opens the node's core from its store. Refuses (`inconsistent_store`) a store whose registry
     /// and log disagree.
@@ -165,14 +162,10 @@ public actor NodeDriver {
     /// Carries out every batch the core has, in its order, then publishes what `check` reads.
     func drain() {
         defer {
-            // The table changes only when pauses do: rebuilding it (a copy and sort of every pause)
-            // after every batch would cost the driver O(pauses) per batch.
-            if checkTableStale {
-                checkTable = replica.registry.checkTable
-                checkTableStale = false
-            }
+            // The registry keeps the table as it stores pauses: taking it is a copy of a value.
             published.publish(.init(
-                table: checkTable, basis: replica.readBasis(), status: consensusStatus(), pending: replica.pendingTriggers))
+                table: replica.registry.checkTable, basis: replica.readBasis(), status: consensusStatus(),
+                pending: replica.pendingTriggers))
         }
         while replica.hasReady {
             let ready = replica.ready()
@@ -227,9 +220,6 @@ public actor NodeDriver {
                 history: applied.entry)
         })
         try store.writePool(ready.pool.map { (id: $0.id, envelope: $0.envelope) })
-        if ready.install != nil || ready.applied.contains(where: { $0.result.events.contains(where: \.changesPauses) }) {
-            checkTableStale = true
-        }
         if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
             published.publishCharter(replica.currentCharter)
         }

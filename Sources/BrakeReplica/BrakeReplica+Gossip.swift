@@ -19,6 +19,9 @@ struct GossipState: Sendable {
     /// Ticks since the pool was last partly admitted again, and where the next slice starts.
     var revalidateElapsed = 0
     var revalidateCursor = 0
+    /// An entry of the batch being applied changed what admission depends on: the whole pool is
+    /// admitted again once, after the batch, rather than after each such entry.
+    var revalidateAfterBatch = false
 
     init(seed: UInt64) {
         random = SplitMix64(seed: seed)

@@ -48,6 +48,7 @@ extension BrakeReplica {
             for entry in step.committedEntries where halted == nil {
                 apply(entry)
             }
+            revalidatePoolAfterBatch()
             for read in step.readStates {
                 reads[read.requestID]?.index = read.index
             }
