@@ -33,12 +33,14 @@ extension NodeDriver {
         let logger = self.logger
         Task.detached(priority: .utility) { [weak self] in
             let started = ContinuousClock.now
-            let result: Result<Registry, LoadFailure>
+            let result: Result<Loaded, LoadFailure>
             do {
                 let rows = try store.registryRows()
                 let keyed = try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) }
-                result = .success(try Registry(charter: charter, rows: keyed))
-                logger.info("registry: loaded the whole registry in the background (\(rows.count) rows) in \(NodeDriver.millis(since: started)) ms")
+                let registry = try Registry(charter: charter, rows: keyed)
+                let snapshot = try store.snapshotData()
+                result = .success(Loaded(registry: registry, snapshotData: snapshot?.data))
+                logger.info("registry: loaded the whole registry in the background (\(rows.count) rows, snapshot data \(snapshot?.data.count ?? 0) bytes) in \(NodeDriver.millis(since: started)) ms")
             } catch {
                 result = .failure(LoadFailure(description: "\(error)"))
             }
@@ -47,10 +49,11 @@ extension NodeDriver {
     }
 
     /// Takes the registry the background load produced.
-    func finishLoading(_ result: Result<Registry, LoadFailure>) {
+    func finishLoading(_ result: Result<Loaded, LoadFailure>) {
         guard replica.registryLoading else { return }
         do {
-            try replica.finishLoading(result.get())
+            let loaded = try result.get()
+            try replica.finishLoading(loaded.registry, snapshotData: loaded.snapshotData)
         } catch {
             logger.critical("registry: the background load failed, node stops writing: \(error)")
             replica.storageFailed("loading the registry: \(error)")
@@ -93,6 +96,12 @@ extension NodeDriver {
         guard replica.registryLoading else { return replica.registry.checkTable }
         guard let table = try? store.checkTable(covering: scope), table.appliedIndex == replica.registry.appliedIndex else { return nil }
         return table
+    }
+
+    /// What the background load read: the whole registry and the stored snapshot's data.
+    struct Loaded: Sendable {
+        var registry: Registry
+        var snapshotData: [UInt8]?
     }
 
     /// Why the background load failed.

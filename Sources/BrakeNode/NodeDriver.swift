@@ -64,9 +64,11 @@ public actor NodeDriver {
             registryDigest: ""), charter: charter)
 
         let started = ContinuousClock.now
-        let persisted = try store.loadRaftState()
-        logger.info("raft state: \(persisted.entries.count) log entries, snapshot \(persisted.snapshot.map { "of \($0.data.count) bytes" } ?? "none"), loaded in \(Self.millis(since: started)) ms")
         let (registry, complete) = try Self.openRegistry(store: store, charter: charter, configuration: configuration, logger: logger)
+        // A registry that loads in the background brings the snapshot's data with it (the whole
+        // registry as of the snapshot), so the start reads only what does not grow with the registry.
+        let persisted = try store.loadRaftState(snapshotData: complete)
+        logger.info("raft state: \(persisted.entries.count) log entries after the snapshot at \(persisted.snapshot?.metadata.index ?? 0)\(complete ? "" : " (its data loads with the registry)"), loaded in \(Self.millis(since: started)) ms")
         // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
         let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
         var stored = BrakeReplica.Stored(

@@ -34,6 +34,11 @@ extension BrakeReplica {
             noteHeartbeatsSent(step.messages)
             for message in step.messages {
                 if case .snapshot(let snapshot) = message.kind {
+                    // While the registry loads, the snapshot's data is not read yet: Raft probes again later.
+                    guard loading == nil else {
+                        raft.reportSnapshot(message.to, index: snapshot.metadata.index, .failed)
+                        continue
+                    }
                     startTransfer(to: message.to, snapshot, term: message.term)
                 } else {
                     pending.messages.append(PeerMessage(from: nodeID, to: message.to, body: .raft(message)))
