@@ -49,8 +49,13 @@ extension NodeDriver {
     }
 
     /// Takes the registry the background load produced.
+    /// A snapshot installed meanwhile may have ended the loading already: the result is then
+    /// dropped, and `check` goes back to the registry's own table.
     func finishLoading(_ result: Result<Loaded, LoadFailure>) {
-        guard replica.registryLoading else { return }
+        guard replica.registryLoading else {
+            published.setRegistryLoading(false)
+            return
+        }
         do {
             let loaded = try result.get()
             try replica.finishLoading(loaded.registry, snapshotData: loaded.snapshotData)
