@@ -28,6 +28,11 @@ enum APIResponses {
         )
     }
 
+    /// A `200` JSON response of bytes already encoded.
+    static func json(bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     struct ErrorBody: Encodable {
         struct Detail: Encodable {
             var code: String

@@ -105,7 +105,7 @@ public struct APIServer: Sendable {
         var status = driver.publishedStatus()
         // While the registry loads, status answers without the registry's figures.
         if let registry = await driver.loadedRegistry() {
-            NodeDriver.addRegistryFigures(registry, to: &status, digest: driver.digests)
+            NodeDriver.addRegistryFigures(registry, to: &status, digest: true)
         }
         return APIResponses.json(status)
     }
@@ -132,10 +132,12 @@ public struct APIServer: Sendable {
             ? driver.checkLocal(scope, maxStalenessMillis: staleness)
             : await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
-        return APIResponses.json(CheckView(
+        let view = CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
             pending: verdict.pending, pendingPauses: verdict.pendingPauses,
-            federation: driver.charter.federation, charter: charterID, node: driver.nodeID))
+            federation: driver.charter.federation, charter: charterID, node: driver.nodeID)
+        if let body = view.plainBody { return APIResponses.json(bytes: body) }
+        return APIResponses.json(view)
     }
 
     /// A verdict with the federation, charter and node that gave it, so a client can refuse an

@@ -83,7 +83,7 @@ extension NodeDriver {
             return status
         }
         status.pausesInForce = replica.registry.pausesInForce(at: now.wall).count
-        Self.addRegistryFigures(replica.registry, to: &status, digest: digests)
+        Self.addRegistryFigures(replica.registry, to: &status, digest: true)
         return status
     }
 
@@ -141,12 +141,12 @@ extension NodeDriver {
     }
 
     /// Fills in what the registry says beyond the published status: the open motions (counted by
-    /// the registry's lookup, not by listing them) and, unless `digest` is nil, the registry digest
-    /// from `digest`, which encodes the whole registry once per applied index. The pauses in force
+    /// the registry's lookup, not by listing them) and, with `digest`, the registry digest (kept by
+    /// the registry row by row, so neither costs more on a larger registry). The pauses in force
     /// come from the published check table (`publishedStatus`).
-    static func addRegistryFigures(_ registry: Registry, to status: inout NodeStatus, digest: RegistryDigestCache?) {
+    static func addRegistryFigures(_ registry: Registry, to status: inout NodeStatus, digest: Bool) {
         status.openMotions = registry.openMotionCount
-        if let digest { status.registryDigest = digest.digest(of: registry) }
+        if digest { status.registryDigest = registry.digestHex() }
     }
 
     /// Answers whether `scope` is paused.

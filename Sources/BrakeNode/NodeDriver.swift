@@ -26,9 +26,6 @@ public actor NodeDriver {
     public nonisolated let events: EventHub
     /// The check table and freshness, published after every batch for `check`.
     public nonisolated let published: PublishedReads
-    /// The registry digest of the last applied index asked for, so `status` encodes the registry
-    /// once per change rather than once per request.
-    nonisolated let digests = RegistryDigestCache()
 
     var replica: BrakeReplica
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
@@ -200,28 +197,36 @@ public actor NodeDriver {
     func carryOut(_ ready: ReplicaReady) throws {
         // 0. The peer set follows the charter before anything is sent to a new node.
         if let peers = ready.peers { transport.follow(peers) }
-        // 1. Durable before anything that depends on it leaves the node.
-        if ready.needsPersist {
-            try store.persist(
-                hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
-                registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
-        }
-        if let install = ready.install {
-            logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
-        }
-        try persistCheckpoints(ready.checkpoints)
-        // 2. Send.
-        if !ready.messages.isEmpty { transport.send(ready.messages) }
-        // 3. Applied rows, events, the permanent history and the applied index, the whole batch in
-        //    one transaction.
-        try store.applyCommitted(ready.applied.map { applied in
+        let applied = ready.applied.map { applied in
             BrakeStore.AppliedEntry(
                 index: applied.entry.index,
                 writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
                 history: applied.entry)
-        })
-        try store.writePool(ready.pool.map { (id: $0.id, envelope: $0.envelope) })
+        }
+        let pool = ready.pool.map { (id: $0.id, envelope: $0.envelope) }
+        if ready.needsPersist, ready.install == nil, ready.messages.isEmpty {
+            // 1-3 at once: nothing waits to leave the node between Raft's write and the apply (a
+            // single node), so the log, the applied batch and the pool share one transaction.
+            try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: applied, pool: pool)
+            try persistCheckpoints(ready.checkpoints)
+        } else {
+            // 1. Durable before anything that depends on it leaves the node.
+            if ready.needsPersist {
+                try store.persist(
+                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
+                    registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
+            }
+            if let install = ready.install {
+                logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
+            }
+            try persistCheckpoints(ready.checkpoints)
+            // 2. Send.
+            if !ready.messages.isEmpty { transport.send(ready.messages) }
+            // 3. Applied rows, events, the permanent history and the applied index, the whole batch
+            //    and the pool in one transaction.
+            try store.applyCommitted(applied, pool: pool)
+        }
         if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
             published.publishCharter(replica.currentCharter)
         }

@@ -79,7 +79,7 @@ extension BrakeReplica {
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
         // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
         let result = registry.apply(index: entry.index, data: entry.isConfEntry ? [] : entry.data, memo: memo)
-        let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
+        let writes = zip(result.changed, result.rows).map { (key: $0.bytes, value: $1) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
         poolNoteApplied(result)

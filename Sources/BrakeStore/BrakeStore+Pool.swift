@@ -13,12 +13,17 @@ extension BrakeStore {
         for change in changes { try validate(key: Array(change.id.utf8)) }
         let tables = self.tables
         try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
-            for change in changes {
-                if let envelope = change.envelope {
-                    try txn.put(tables.pool, Array(change.id.utf8), envelope)
-                } else {
-                    try txn.delete(tables.pool, Array(change.id.utf8))
-                }
+            try Self.writePool(changes, in: &txn, tables)
+        }
+    }
+
+    /// The body of `writePool`.
+    static func writePool(_ changes: [(id: String, envelope: [UInt8]?)], in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
+        for change in changes {
+            if let envelope = change.envelope {
+                try txn.put(tables.pool, Array(change.id.utf8), envelope)
+            } else {
+                try txn.delete(tables.pool, Array(change.id.utf8))
             }
         }
     }
