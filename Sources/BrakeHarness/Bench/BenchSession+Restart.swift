@@ -8,8 +8,8 @@ extension BenchSession {
     func restartPhase() async throws -> BenchReport.RestartFigures {
         let (leader, socket) = try await leaderSocket()
         let api = try federation.api(leader)
-        // `status` encodes the whole registry for its digest once per applied index: on a large
-        // registry under load that takes longer than the default deadline.
+        // On a large registry under load `status` can take longer than the default deadline
+        // (it used to encode the whole registry for its digest).
         let patient = Duration.seconds(120)
         var last = try await api.status(timeout: patient).lastIndex ?? 0
         let wanted = UInt64(options.entries)
