@@ -61,7 +61,7 @@ enum APIResponses {
         case .historyUnavailable: status = .gone
         case .tooManyStreams: status = .serviceUnavailable
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore: status = .serviceUnavailable
+        case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore, .registryLoading: status = .serviceUnavailable
         default: status = .internalServerError
         }
         return Self.error(error.code.rawValue, error.message, status: status)

@@ -103,8 +103,10 @@ public struct APIServer: Sendable {
     /// figures (open motions, digest) computed here from its current registry, off the driver.
     func status() async -> Response {
         var status = driver.publishedStatus()
-        let registry = await driver.currentRegistry()
-        NodeDriver.addRegistryFigures(registry, to: &status, digest: true)
+        // While the registry loads, status answers without the registry's figures.
+        if let registry = await driver.loadedRegistry() {
+            NodeDriver.addRegistryFigures(registry, to: &status, digest: true)
+        }
         return APIResponses.json(status)
     }
 
@@ -202,12 +204,12 @@ public struct APIServer: Sendable {
     }
 
     func motions() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         return APIResponses.json(["motions": registry.motions.map(MotionView.init)])
     }
 
     func motion(_ id: String) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         guard let record = registry.motion(id: id) else {
             return APIResponses.error(NodeError(.notFound, "no motion \(id)"))
         }
@@ -215,14 +217,14 @@ public struct APIServer: Sendable {
     }
 
     func pauses() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let now = await driver.currentTime().wall
         return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
     }
 
     /// `GET /v1/compliance`: every pause in force, or with `?pause=ID` that one pause, in force or not.
     func compliance(_ request: Request) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let now = await driver.currentTime().wall
         let rows: [ComplianceRow]
         if let pauseID = request.uri.queryParameters.get("pause") {
@@ -238,7 +240,7 @@ public struct APIServer: Sendable {
 
     /// `GET /v1/attestations/{id}`: one attestation and its reviews.
     func attestation(_ id: String) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         guard let record = registry.attestation(id: id) else {
             return APIResponses.error(NodeError(.notFound, "no attestation \(id)"))
         }

@@ -9,7 +9,7 @@ extension NodeConfiguration {
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
         "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
         "identity", "listen", "peers", "publicListen", "publicRequestsPerMinute", "publicBurst", "publicMaxConnections",
-        "publicMaxEventStreams", "publicTrustedProxies", "join", "introducers",
+        "publicMaxEventStreams", "publicTrustedProxies", "join", "introducers", "backgroundLoadRows",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -21,6 +21,7 @@ extension NodeConfiguration {
         func fail(_ field: String, _ value: Any, _ why: String) -> NodeError {
             NodeError(.config, "\(field): \(value) — \(why)")
         }
+        guard backgroundLoadRows >= 0 else { throw fail("backgroundLoadRows", backgroundLoadRows, "must be 0 or more") }
         guard (1...60_000).contains(tickMillis) else { throw fail("tickMillis", tickMillis, "must be 1 to 60000 ms") }
         guard (1...1_000).contains(heartbeatTicks) else { throw fail("heartbeatTicks", heartbeatTicks, "must be 1 to 1000") }
         guard electionTicks > heartbeatTicks, electionTicks <= 10_000 else {

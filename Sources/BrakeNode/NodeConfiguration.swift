@@ -67,6 +67,12 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// in force, for a federation whose genesis nodes no longer run or lead. Only with `joining`.
     /// The file form lists the entry files' paths (`"introducers"`).
     public var introducers: [NodeInfo] = []
+    /// A registry of more rows than this is loaded behind the check index after a restart: the
+    /// node serves `check` (from the store's check index) and takes part in Raft at once, and
+    /// answers submissions and registry reads once the rest has loaded (`registry_loading` until
+    /// then). Smaller registries load before the node serves, which takes well under 0.1 s. 0 loads
+    /// every non-empty registry in the background.
+    public var backgroundLoadRows = 2_000
 
     /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
     /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
@@ -125,6 +131,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         var publicTrustedProxies: [String]?
         var join: Bool?
         var introducers: [String]?
+        var backgroundLoadRows: Int?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -173,6 +180,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.publicMaxEventStreams { config.publicMaxEventStreams = v }
         config.publicTrustedProxies = file.publicTrustedProxies ?? []
         config.joining = file.join ?? false
+        if let v = file.backgroundLoadRows { config.backgroundLoadRows = v }
         do {
             config.introducers = try Self.readIntroducers((file.introducers ?? []).map(resolve))
             try config.validate()

@@ -26,6 +26,9 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var learners: [String] = []
     public var fresh: Bool
     public var halted: String?
+    /// True while the node loads its registry after a restart: `check` answers (from the store's
+    /// check index), the registry's figures and reads that need it wait (`registry_loading`).
+    public var registryLoading: Bool = false
     public var pausesInForce: Int
     public var openMotions: Int
     /// Hex SHA-256 of the registry's snapshot encoding: equal on nodes that applied the same entries.
@@ -74,6 +77,11 @@ extension NodeDriver {
         var status = consensusStatus()
         let now = clock.now()
         status.fresh = replica.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
+        guard !replica.registryLoading else {
+            status.registryLoading = true
+            status.pausesInForce = (try? store.checkIndexCount()) ?? 0
+            return status
+        }
         status.pausesInForce = replica.registry.pausesInForce(at: now.wall).count
         Self.addRegistryFigures(replica.registry, to: &status, digest: true)
         return status
@@ -124,6 +132,11 @@ extension NodeDriver {
         let now = clock.now()
         status.fresh = view.basis.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
         status.pausesInForce = view.table.countInForce(at: now.wall)
+        if published.registryLoading {
+            status.registryLoading = true
+            // The index counts the pauses not lifted; their sunsets are not evaluated here.
+            status.pausesInForce = (try? store.checkIndexCount()) ?? 0
+        }
         return status
     }
 
@@ -150,13 +163,16 @@ extension NodeDriver {
         case .linearizable:
             guard await confirmRead(timeoutMillis: timeoutMillis) else {
                 // Not confirmed: unknown, unless a self-certifying trigger this node holds covers it.
-                return replica.registry.checkTable.check(
+                return CheckTable.empty.check(
                     scope, at: clock.now().wall, fresh: false,
                     unknownReason: "could not confirm a linearizable read with a quorum within \(timeoutMillis) ms",
                     pending: replica.pendingTriggers)
             }
-            return replica.registry.checkTable.check(
-                scope, at: clock.now().wall, fresh: true, unknownReason: "", pending: replica.pendingTriggers)
+            guard let table = committedTable(covering: scope) else {
+                return CheckTable.empty.check(
+                    scope, at: clock.now().wall, fresh: false, unknownReason: "the check index could not be read", pending: replica.pendingTriggers)
+            }
+            return table.check(scope, at: clock.now().wall, fresh: true, unknownReason: "", pending: replica.pendingTriggers)
         }
     }
 
@@ -166,9 +182,11 @@ extension NodeDriver {
         let now = clock.now()
         let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
             ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
-        return view.table.check(
-            scope, at: now.wall, fresh: view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic),
-            unknownReason: reason, pending: view.pending)
+        let fresh = view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic)
+        if published.registryLoading {
+            return checkFromIndex(scope, view: view, fresh: fresh, unknownReason: reason)
+        }
+        return view.table.check(scope, at: now.wall, fresh: fresh, unknownReason: reason, pending: view.pending)
     }
 
     /// The registry as this node has applied it.

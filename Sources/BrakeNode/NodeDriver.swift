@@ -60,25 +60,34 @@ public actor NodeDriver {
             snapshotsInstalled: 0, clockRefusedAppends: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0,
             registryDigest: ""), charter: charter)
 
-        let persisted = try store.loadRaftState()
-        let rows = try store.registryRows()
-        let registry = try Registry(charter: charter, rows: try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) })
+        let started = ContinuousClock.now
+        let (registry, complete) = try Self.openRegistry(store: store, charter: charter, configuration: configuration, logger: logger)
+        // A registry that loads in the background brings the snapshot's data with it (the whole
+        // registry as of the snapshot), so the start reads only what does not grow with the registry.
+        let persisted = try store.loadRaftState(snapshotData: complete)
+        logger.info("raft state: \(persisted.entries.count) log entries after the snapshot at \(persisted.snapshot?.metadata.index ?? 0)\(complete ? "" : " (its data loads with the registry)"), loaded in \(Self.millis(since: started)) ms")
         // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
         let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
         var stored = BrakeReplica.Stored(
             hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
             pool: pooled)
+        stored.registryComplete = complete
         stored.checkpoints = try Self.storedCheckpoints(store)
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
             stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
             checkpointKey: checkpointKey)
         published.publishCharter(replica.currentCharter)
+        published.setRegistryLoading(replica.registryLoading)
+        logger.info("store opened in \(Self.millis(since: started)) ms")
     }
 
-    /// Brings the node up: re-applies committed entries the registry has not seen.
-    public func start() {
+    /// Brings the node up: re-applies committed entries the registry has not seen, or, when the
+    /// registry opened with its head only, starts loading the rest (`NodeDriver+Loading`), unless
+    /// `loadRegistry` is false (tests that look at a node while it loads call `loadRegistry()`).
+    public func start(loadRegistry: Bool = true) {
         drain()
+        if loadRegistry { loadRegistryInBackground() }
     }
 
     /// Advances time by one tick.

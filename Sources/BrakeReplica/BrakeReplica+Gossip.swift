@@ -94,6 +94,8 @@ extension BrakeReplica {
 
     /// Whether a peer's item holds a signature this node neither pools nor has applied.
     func lacks(_ item: GossipDigest.Item) -> Bool {
+        // A registry still loading cannot say what it has applied: pull nothing until it is loaded.
+        guard loading == nil else { return false }
         if registry.attestation(id: item.id) != nil { return false }
         var known = Set(pool.entries[item.id]?.parties ?? [])
         if let record = registry.motion(id: item.id) {
@@ -138,6 +140,7 @@ extension BrakeReplica {
     /// fails any step is dropped; the peer is not trusted for any of it). A leader proposes what
     /// they add at once.
     mutating func receiveDeclarations(_ envelopes: [[UInt8]], from peer: NodeID) {
+        guard loading == nil else { return }
         var added = false
         for bytes in envelopes.prefix(config.gossip.pullsPerRound) {
             guard let envelope = try? Envelope(json: bytes) else { continue }

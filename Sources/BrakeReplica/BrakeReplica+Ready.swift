@@ -34,6 +34,11 @@ extension BrakeReplica {
             noteHeartbeatsSent(step.messages)
             for message in step.messages {
                 if case .snapshot(let snapshot) = message.kind {
+                    // While the registry loads, the snapshot's data is not read yet: Raft probes again later.
+                    guard loading == nil else {
+                        raft.reportSnapshot(message.to, index: snapshot.metadata.index, .failed)
+                        continue
+                    }
                     startTransfer(to: message.to, snapshot, term: message.term)
                 } else {
                     pending.messages.append(PeerMessage(from: nodeID, to: message.to, body: .raft(message)))
@@ -65,7 +70,7 @@ extension BrakeReplica {
 
     /// Applies one committed entry to the registry and answers whoever waits for it.
     mutating func apply(_ entry: Entry) {
-        guard entry.index > registry.appliedIndex else { return }
+        guard entry.index > registry.appliedIndex, !deferWhileLoading(entry) else { return }
         let ahead = verifiedAhead.removeValue(forKey: entry.index)
         if verifiedAhead.count >= Self.verifiedAheadLimit / 2 {
             // Memos of entries a snapshot skipped or a new leader replaced: drop what is behind.

@@ -7,14 +7,15 @@ import BrakeRaft
 /// `term(at: firstIndex - 1)` still answers Raft's append consistency check (§5.3).
 extension BrakeStore {
     /// Everything Raft needs to restart: the hard state (zero when never saved), the snapshot if one was
-    /// stored, and the log entries after it, in index order.
-    public func loadRaftState() throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
+    /// stored, and the log entries after it, in index order. Without `snapshotData` the snapshot
+    /// comes with its metadata only (its data is the whole registry: `snapshotData()` reads it later).
+    public func loadRaftState(snapshotData: Bool = true) throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
         let tables = self.tables
         let state = try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()
             var snapshot: Snapshot?
             if let metadata = try Self.snapshotMetadata(txn.handle, tables) {
-                let data = try txn.get(tables.snapshot, MetaKey.snapshotData) ?? []
+                let data = snapshotData ? try txn.get(tables.snapshot, MetaKey.snapshotData) ?? [] : []
                 snapshot = Snapshot(metadata: metadata, data: data)
             }
             let entries = try Self.entries(txn.handle, tables, from: 0, through: .max)
@@ -22,6 +23,15 @@ extension BrakeStore {
         }
         durableTermVote.withLock { $0 = (state.hardState.term, state.hardState.vote) }
         return state
+    }
+
+    /// The stored snapshot's index and data, or nil when none is stored.
+    public func snapshotData() throws(StoreError) -> (index: UInt64, data: [UInt8])? {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            guard let metadata = try Self.snapshotMetadata(txn.handle, tables) else { return nil }
+            return (metadata.index, try txn.get(tables.snapshot, MetaKey.snapshotData) ?? [])
+        }
     }
 
     /// Persists a Raft `Ready` batch in ONE write transaction, durable unless it changes only the
@@ -55,6 +65,7 @@ extension BrakeStore {
             if let registry {
                 try txn.clear(tables.registry)
                 for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
+                try Self.rebuildCheckIndex(in: &txn, tables)
                 try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
                 try Self.resetEvents(through: registry.appliedIndex, in: &txn, tables)
                 try Self.restartHistory(after: registry.appliedIndex, in: &txn, tables)

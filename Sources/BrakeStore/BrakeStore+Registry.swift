@@ -80,6 +80,7 @@ extension BrakeStore {
                 throw .corrupt("refused to apply entry \(entry.index): entries through \(applied) are already applied")
             }
             for write in entry.writes {
+                try Self.followCheckIndex(key: write.key, value: write.value, in: &txn, tables)
                 if let value = write.value {
                     try txn.put(tables.registry, write.key, value)
                 } else {
@@ -116,6 +117,25 @@ extension BrakeStore {
             try txn.scan(tables.registry, from: start) { (key, value) throws(StoreError) in
                 rows.append((key, value))
                 return rows.count < limit
+            }
+            return rows
+        }
+    }
+
+    /// The rows a restarted node needs before the rest of its registry: the meta row (applied index,
+    /// last time, charter id) and the charter epochs (`c/`), from one consistent snapshot. Their
+    /// number does not grow with the entries applied, only with the amendments passed.
+    public func registryHeadRows() throws(StoreError) -> [(key: [UInt8], value: [UInt8])] {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            var rows: [(key: [UInt8], value: [UInt8])] = []
+            let meta = Array("meta".utf8)
+            if let value = try txn.get(tables.registry, meta) { rows.append((meta, value)) }
+            let epochs = Array("c/".utf8)
+            try txn.scan(tables.registry, from: epochs) { (key, value) throws(StoreError) in
+                guard key.starts(with: epochs) else { return false }
+                rows.append((key, value))
+                return true
             }
             return rows
         }
