@@ -17,8 +17,7 @@ extension BrakeStore {
     public func persistAndApply(
         hardState: HardState?, entries: [Entry], applied: [AppliedEntry], pool changes: [(id: String, envelope: [UInt8]?)]
     ) throws(StoreError) {
-        try validate(applied)
-        for change in changes { try validate(key: Array(change.id.utf8)) }
+        try validate(applied, pool: changes)
         let tables = self.tables
         let durable = !changesOnlyCommit(hardState: hardState, entries: entries)
         try environment.write(durable: durable) { (txn: inout WriteTransaction) throws(StoreError) in

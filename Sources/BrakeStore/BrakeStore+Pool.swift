@@ -9,12 +9,7 @@ extension BrakeStore {
     /// its id, nil deletes it. An id that is empty or longer than `maxKeySize` fails with
     /// `store_invalid` and changes nothing.
     public func writePool(_ changes: [(id: String, envelope: [UInt8]?)]) throws(StoreError) {
-        guard !changes.isEmpty else { return }
-        for change in changes { try validate(key: Array(change.id.utf8)) }
-        let tables = self.tables
-        try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
-            try Self.writePool(changes, in: &txn, tables)
-        }
+        try applyCommitted([], pool: changes)
     }
 
     /// The body of `writePool`.

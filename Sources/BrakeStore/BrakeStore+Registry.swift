@@ -52,8 +52,7 @@ extension BrakeStore {
     /// `pool` changes (as `writePool`) go into the same transaction.
     public func applyCommitted(_ batch: [AppliedEntry], pool: [(id: String, envelope: [UInt8]?)] = []) throws(StoreError) {
         guard !batch.isEmpty || !pool.isEmpty else { return }
-        try validate(batch)
-        for change in pool { try validate(key: Array(change.id.utf8)) }
+        try validate(batch, pool: pool)
         let tables = self.tables
         try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
             try Self.writeApplied(batch, in: &txn, tables)
@@ -61,14 +60,16 @@ extension BrakeStore {
         }
     }
 
-    /// Refuses (`store_invalid`) a batch with a bad key or a history entry of another index.
-    func validate(_ batch: [AppliedEntry]) throws(StoreError) {
+    /// Refuses (`store_invalid`) a batch with a bad key or a history entry of another index, or a
+    /// pool change with a bad id.
+    func validate(_ batch: [AppliedEntry], pool: [(id: String, envelope: [UInt8]?)]) throws(StoreError) {
         for entry in batch {
             for write in entry.writes { try validate(key: write.key) }
             if let history = entry.history, history.index != entry.index {
                 throw .invalid("the history entry has index \(history.index), not the applied index \(entry.index)")
             }
         }
+        for change in pool { try validate(key: Array(change.id.utf8)) }
     }
 
     /// The body of `applyCommitted`: each entry's rows, events and history, then the applied index.
