@@ -52,10 +52,8 @@ extension NodeDriver {
     /// A snapshot installed meanwhile may have ended the loading already: the result is then
     /// dropped, and `check` goes back to the registry's own table.
     func finishLoading(_ result: Result<Loaded, LoadFailure>) {
-        guard replica.registryLoading else {
-            published.setRegistryLoading(false)
-            return
-        }
+        // A snapshot install that ended the loading was published with it.
+        guard replica.registryLoading else { return }
         do {
             let loaded = try result.get()
             try replica.finishLoading(loaded.registry, snapshotData: loaded.snapshotData)
@@ -65,8 +63,8 @@ extension NodeDriver {
             drain()
             return
         }
+        // Publishes the whole registry's table and the end of the loading as one moment.
         drain()
-        published.setRegistryLoading(false)
     }
 
     /// The local check while the registry loads: from the store's check index, read in one

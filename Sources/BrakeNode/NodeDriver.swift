@@ -78,7 +78,6 @@ public actor NodeDriver {
             stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
             checkpointKey: checkpointKey)
         published.publishCharter(replica.currentCharter)
-        published.setRegistryLoading(replica.registryLoading)
         logger.info("store opened in \(Self.millis(since: started)) ms")
     }
 
@@ -164,7 +163,7 @@ public actor NodeDriver {
             // The registry keeps the table as it stores pauses: taking it is a copy of a value.
             published.publish(.init(
                 table: replica.registry.checkTable, basis: replica.readBasis(), status: consensusStatus(),
-                pending: replica.pendingTriggers))
+                pending: replica.pendingTriggers, registryLoading: replica.registryLoading))
         }
         while replica.hasReady {
             let ready = replica.ready()

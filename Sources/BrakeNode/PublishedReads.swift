@@ -19,12 +19,12 @@ public final class PublishedReads: Sendable {
         public var status: NodeStatus
         /// The self-certifying triggers the node holds (pending `paused`, Specs/gossip.md).
         public var pending: [PendingTrigger] = []
+        /// Whether the registry is still loading after a restart: `check` then reads the store's
+        /// check index instead of `table` (`NodeDriver+Loading`).
+        public var registryLoading = false
     }
 
     private let state: Mutex<View>
-    /// Whether the registry is still loading after a restart: `check` then reads the store's
-    /// check index instead of `View.table` (`NodeDriver+Loading`).
-    private let loading = Mutex(false)
     /// The charter in force as the driver last applied it (amendments change it).
     private let charterInForce: Mutex<Charter?>
     /// Censorship alarms raised since start, newest last (at most `raisedAlarmLimit`), and how many
@@ -46,14 +46,6 @@ public final class PublishedReads: Sendable {
     /// Replaces the charter in force.
     func publishCharter(_ charter: Charter) {
         charterInForce.withLock { $0 = charter }
-    }
-
-    /// Whether the registry is still loading (`check` answers from the store's check index).
-    public var registryLoading: Bool { loading.withLock { $0 } }
-
-    /// Records whether the registry is loading.
-    func setRegistryLoading(_ value: Bool) {
-        loading.withLock { $0 = value }
     }
 
     /// The latest view.

@@ -47,7 +47,7 @@ struct RestartLoadingTests {
         configuration.backgroundLoadRows = 0
         driver = try NodeDriver(configuration: configuration, charter: dev.charter, store: try BrakeStore(directory: directory), logger: logger)
         await driver.start(loadRegistry: false)
-        #expect(driver.published.registryLoading)
+        #expect(driver.published.current.registryLoading)
         #expect(driver.publishedStatus().registryLoading)
         #expect(await driver.loadedRegistry() == nil)
         #expect(driver.checkLocal(try Scope("held/a/b"), maxStalenessMillis: 60_000).verdict == .paused)
@@ -61,8 +61,8 @@ struct RestartLoadingTests {
         // The load: the registry is the one before the restart, plus the no-ops of the new term.
         await driver.loadRegistryInBackground()
         let deadline = ContinuousClock.now + .seconds(30)
-        while driver.published.registryLoading, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(!driver.published.registryLoading, "the registry did not load within 30 s")
+        while driver.published.current.registryLoading, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(!driver.published.current.registryLoading, "the registry did not load within 30 s")
         let loaded = try #require(await driver.loadedRegistry())
         var expected = before
         var index = before.appliedIndex
