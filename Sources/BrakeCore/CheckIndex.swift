@@ -41,9 +41,12 @@ public enum CheckIndex {
         return Entry(key: key(scope: pause.scope, id: pause.id), unlifted: pause.liftedAt == nil)
     }
 
+    /// The prefix of every pause row's key (`RegistryKey.pause`).
+    public static let pauseRowPrefix = Array("p/".utf8)
+
     /// Whether a registry row key is a pause row, whose writes the index follows.
     public static func isPauseRow(_ key: [UInt8]) -> Bool {
-        key.count > 2 && key[0] == UInt8(ascii: "p") && key[1] == UInt8(ascii: "/")
+        key.count > pauseRowPrefix.count && key.starts(with: pauseRowPrefix)
     }
 
     /// The table `check` consults, from the index rows of the covering prefixes read in one

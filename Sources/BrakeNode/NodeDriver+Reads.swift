@@ -31,7 +31,8 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var registryLoading: Bool = false
     public var pausesInForce: Int
     public var openMotions: Int
-    /// Hex SHA-256 of the registry's snapshot encoding: equal on nodes that applied the same entries.
+    /// The registry's digest (`Registry.digestHex`, Specs/registry.md 13.4): equal on nodes that
+    /// applied the same entries.
     public var registryDigest: String
     /// Declarations in the pending pool: valid, not yet committed (Specs/gossip.md).
     public var poolDeclarations: Int = 0
@@ -132,7 +133,7 @@ extension NodeDriver {
         let now = clock.now()
         status.fresh = view.basis.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
         status.pausesInForce = view.table.countInForce(at: now.wall)
-        if published.registryLoading {
+        if view.registryLoading {
             status.registryLoading = true
             // The index counts the pauses not lifted; their sunsets are not evaluated here.
             status.pausesInForce = (try? store.checkIndexCount()) ?? 0
@@ -183,7 +184,7 @@ extension NodeDriver {
         let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
             ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
         let fresh = view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic)
-        if published.registryLoading {
+        if view.registryLoading {
             return checkFromIndex(scope, view: view, fresh: fresh, unknownReason: reason)
         }
         return view.table.check(scope, at: now.wall, fresh: fresh, unknownReason: reason, pending: view.pending)

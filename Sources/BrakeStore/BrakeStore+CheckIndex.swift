@@ -70,7 +70,7 @@ extension BrakeStore {
     /// rows, or for a store made before the index existed) and marks it built.
     static func rebuildCheckIndex(in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
         try txn.clear(tables.checks)
-        let start = Array("p/".utf8)
+        let start = CheckIndex.pauseRowPrefix
         var rows: [(key: [UInt8], value: [UInt8])] = []
         try txn.scan(tables.registry, from: start) { (key, value) throws(StoreError) in
             guard key.starts(with: start) else { return false }
