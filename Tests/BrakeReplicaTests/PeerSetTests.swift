@@ -14,25 +14,14 @@ struct PeerSetTests {
     /// removal and never followed the group again (membership sweep, seed 29).
     @Test("a node removed by an uncommitted conf entry is still heard, and its append overwrites the entry")
     func uncommittedRemovalKeepsTheNodeHeard() throws {
-        let federation = try SimFederation.make(nodes: 3)
-        var inForce = federation.charter
-        inForce.nodes.removeAll { $0.id == "node-2" }
-        let entries = [
-            Entry(term: 1, index: 1, data: []),
-            Entry(term: 1, index: 2, data: ConfChange.remove("node-2").entryData),
-        ]
-        let now = ReplicaTime(monotonic: 1_000, wall: ReplicaCluster.epoch + 1_000)
-        var replica = try BrakeReplica(
-            charter: federation.charter, nodeID: "node-1", config: ReplicaConfig(),
-            stored: .init(hardState: HardState(term: 1, commit: 1), snapshot: nil, entries: entries, registry: Registry(charter: inForce)),
-            now: now, random: SplitMix64(seed: 1))
+        var replica = try Self.nodeOneHoldingRemoval(committedThrough: 1)
         #expect(replica.raft.membership == Membership(voters: ["node-1", "node-3"]))
         #expect(replica.peerNodes.map(\.id) == ["node-2", "node-3"], "node-2 may still lead: its removal is not committed")
 
         // node-2 leads term 2 without the removal: its append replaces index 2 on node-1.
         let append = RaftMessage(from: "node-2", to: "node-1", term: 2, kind: .append(
             prevIndex: 1, prevTerm: 1, entries: [Entry(term: 2, index: 2, data: [])], commit: 2))
-        replica.receive(PeerMessage(from: "node-2", to: "node-1", body: .raft(append)), from: "node-2", at: now)
+        replica.receive(PeerMessage(from: "node-2", to: "node-1", body: .raft(append)), from: "node-2", at: Self.now)
         while replica.hasReady { _ = replica.ready() }
         #expect(replica.raft.leader == "node-2")
         #expect(replica.raft.lastTerm == 2 && replica.raft.commitIndex == 2)
@@ -42,6 +31,15 @@ struct PeerSetTests {
     /// Once the removal commits, the node is dropped (unless a charter lists it).
     @Test("a committed removal drops the node from the peer set")
     func committedRemovalDropsTheNode() throws {
+        let replica = try Self.nodeOneHoldingRemoval(committedThrough: 2)
+        #expect(replica.peerNodes.map(\.id) == ["node-3"])
+    }
+
+    static let now = ReplicaTime(monotonic: 1_000, wall: ReplicaCluster.epoch + 1_000)
+
+    /// node-1 of three, having applied a charter without node-2, whose log holds a no-op and then
+    /// `remove(node-2)`, committed through `commit` (1: the removal is not committed; 2: it is).
+    static func nodeOneHoldingRemoval(committedThrough commit: UInt64) throws -> BrakeReplica {
         let federation = try SimFederation.make(nodes: 3)
         var inForce = federation.charter
         inForce.nodes.removeAll { $0.id == "node-2" }
@@ -49,10 +47,9 @@ struct PeerSetTests {
             Entry(term: 1, index: 1, data: []),
             Entry(term: 1, index: 2, data: ConfChange.remove("node-2").entryData),
         ]
-        let replica = try BrakeReplica(
+        return try BrakeReplica(
             charter: federation.charter, nodeID: "node-1", config: ReplicaConfig(),
-            stored: .init(hardState: HardState(term: 1, commit: 2), snapshot: nil, entries: entries, registry: Registry(charter: inForce)),
-            now: ReplicaTime(monotonic: 1_000, wall: ReplicaCluster.epoch + 1_000), random: SplitMix64(seed: 1))
-        #expect(replica.peerNodes.map(\.id) == ["node-3"])
+            stored: .init(hardState: HardState(term: 1, commit: commit), snapshot: nil, entries: entries, registry: Registry(charter: inForce)),
+            now: now, random: SplitMix64(seed: 1))
     }
 }
