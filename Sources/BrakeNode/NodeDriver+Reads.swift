@@ -83,7 +83,7 @@ extension NodeDriver {
             status.pausesInForce = (try? store.checkIndexCount()) ?? 0
             return status
         }
-        status.pausesInForce = replica.registry.pausesInForce(at: now.wall).count
+        status.pausesInForce = replica.registry.checkTable.countInForce(at: now.wall)
         Self.addRegistryFigures(replica.registry, to: &status, digest: true)
         return status
     }
