@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 "BrakeCore", "BrakeRaft", "BrakeLog", "BrakeReplica", "BrakeStore", "BrakeFiles", "BrakeNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

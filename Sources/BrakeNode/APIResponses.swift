@@ -18,19 +18,26 @@ enum APIResponses {
         return encoder
     }()
 
-    /// A JSON response of an encodable value.
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+    /// A JSON answer before it becomes a response: what the router returns and what the check fast
+    /// path (`CheckFastPath`) writes on the event loop, the same bytes either way.
+    struct Answer: Sendable {
+        var status: HTTPResponse.Status
+        var body: [UInt8]
+
+        /// The answer as a Hummingbird response.
+        var response: Response {
+            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
     }
 
-    /// A `200` JSON response of bytes already encoded.
-    static func json(bytes: [UInt8]) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    /// The JSON answer of an encodable value.
+    static func answer(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Answer {
+        Answer(status: status, body: (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8))
+    }
+
+    /// A JSON response of an encodable value.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        answer(value, status: status).response
     }
 
     struct ErrorBody: Encodable {
@@ -48,11 +55,21 @@ enum APIResponses {
 
     /// An error response for a registry refusal, with the status its code calls for.
     static func error(_ error: BrakeError) -> Response {
-        Self.error(error.code.rawValue, error.message, status: status(for: error.code))
+        errorAnswer(error).response
     }
 
     /// An error response for a node error.
     static func error(_ error: NodeError) -> Response {
+        errorAnswer(error).response
+    }
+
+    /// The answer for a registry refusal, with the status its code calls for.
+    static func errorAnswer(_ error: BrakeError) -> Answer {
+        answer(ErrorBody(error: .init(code: error.code.rawValue, message: error.message)), status: status(for: error.code))
+    }
+
+    /// The answer for a node error, with the status its code calls for.
+    static func errorAnswer(_ error: NodeError) -> Answer {
         let status: HTTPResponse.Status
         switch error.code {
         case .tooLarge: status = .contentTooLarge
@@ -64,7 +81,7 @@ enum APIResponses {
         case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore, .registryLoading: status = .serviceUnavailable
         default: status = .internalServerError
         }
-        return Self.error(error.code.rawValue, error.message, status: status)
+        return answer(ErrorBody(error: .init(code: error.code.rawValue, message: error.message)), status: status)
     }
 
     /// The status for each registry error code: syntax 400, wrong type 415, conflicts with the

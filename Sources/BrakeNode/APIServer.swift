@@ -5,6 +5,7 @@ import BrakeRaft
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -56,12 +57,20 @@ public struct APIServer: Sendable {
         let socketPath = configuration.socketPath
         let logger = self.logger
         let connections = self.connections
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [connections.handler()], idleTimeout: .milliseconds(Int64(configuration.apiIdleTimeoutMillis)))
+        let serverName = "braked"
         return Application(
             router: router(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [connections.handler()],
-                idleTimeout: .milliseconds(Int64(configuration.apiIdleTimeoutMillis)))),
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "braked"),
+            server: HTTPServerBuilder { responder in
+                HTTP1ChannelWithCheckFastPath(
+                    inner: HTTP1Channel(responder: responder, configuration: http1), serverName: serverName,
+                    answer: { uri in
+                        guard case .answered(let answer) = self.checkRequest(uri) else { return nil }
+                        return answer
+                    })
+            },
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: serverName),
             onServerRunning: { _ in
                 claim?.recordBound()
                 if chmod(socketPath, 0o660) != 0 {
@@ -110,34 +119,57 @@ public struct APIServer: Sendable {
         return APIResponses.json(status)
     }
 
+    /// `GET /v1/check`: a local check answers from the published state at once; a linearizable one
+    /// waits for the driver to confirm leadership.
     func check(_ request: Request) async -> Response {
-        let query = request.uri.queryParameters
+        switch checkRequest(request.uri) {
+        case .answered(let answer):
+            return answer.response
+        case .linearizable(let scope, let staleness):
+            let verdict = await driver.check(scope, maxStalenessMillis: staleness, consistency: .linearizable, timeoutMillis: max(staleness, 1_000))
+            return checkAnswer(verdict).response
+        }
+    }
+
+    /// A check request once its query is read: answered already, or a linearizable check for the driver.
+    enum CheckRequest {
+        case answered(APIResponses.Answer)
+        case linearizable(Scope, stalenessMillis: Int)
+    }
+
+    /// Reads a check's query and answers it when it needs no driver (a bad query, or a local
+    /// check, from the published state): the route and `CheckFastPath` both use it, so a check gets
+    /// the same answer on either.
+    func checkRequest(_ uri: URI) -> CheckRequest {
+        let query = uri.queryParameters
         guard let rawScope = query.get("scope") else {
-            return APIResponses.error(NodeError(.badRequest, "missing query parameter scope"))
+            return .answered(APIResponses.errorAnswer(NodeError(.badRequest, "missing query parameter scope")))
         }
         let scope: Scope
-        do { scope = try Scope(rawScope) } catch { return APIResponses.error(error) }
+        do { scope = try Scope(rawScope) } catch { return .answered(APIResponses.errorAnswer(error)) }
         var staleness = 5_000
         if let raw = query.get("max-staleness") {
             guard let millis = DurationText.millis(raw) else {
-                return APIResponses.error(NodeError(.badRequest, "max-staleness \(raw) is not a duration like 500ms, 5s or 1m"))
+                return .answered(APIResponses.errorAnswer(NodeError(.badRequest, "max-staleness \(raw) is not a duration like 500ms, 5s or 1m")))
             }
             staleness = millis
         }
         let requested = query.get("consistency") ?? ReadConsistency.local.rawValue
         guard let consistency = ReadConsistency(rawValue: requested) else {
-            return APIResponses.error(NodeError(.badRequest, "consistency \(requested) is neither local nor linearizable"))
+            return .answered(APIResponses.errorAnswer(NodeError(.badRequest, "consistency \(requested) is neither local nor linearizable")))
         }
-        let verdict = consistency == .local
-            ? driver.checkLocal(scope, maxStalenessMillis: staleness)
-            : await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
+        guard consistency == .local else { return .linearizable(scope, stalenessMillis: staleness) }
+        return .answered(checkAnswer(driver.checkLocal(scope, maxStalenessMillis: staleness)))
+    }
+
+    /// The answer for a verdict, counted in the metrics.
+    func checkAnswer(_ verdict: CheckVerdict) -> APIResponses.Answer {
         metrics.checks(verdict.verdict.rawValue).increment()
         let view = CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
             pending: verdict.pending, pendingPauses: verdict.pendingPauses,
             federation: driver.charter.federation, charter: charterID, node: driver.nodeID)
-        if let body = view.plainBody { return APIResponses.json(bytes: body) }
-        return APIResponses.json(view)
+        return view.plainBody.map { APIResponses.Answer(status: .ok, body: $0) } ?? APIResponses.answer(view)
     }
 
     /// A verdict with the federation, charter and node that gave it, so a client can refuse an
