@@ -53,3 +53,33 @@ public struct LogRecord: Sendable, Hashable {
         return value
     }
 }
+
+/// A committed entry's data, decoded once for everything that reads it: the registry's apply, the
+/// entry's log leaf, and the checkpoint tree.
+public enum CommittedData: Sendable {
+    /// Empty data: a leader's no-op.
+    case noop
+    /// A declaration and its leader stamp.
+    case record(LogRecord)
+    /// Data that does not decode; the registry rejects it without any change of state.
+    case undecodable(BrakeError)
+
+    /// Decodes entry data.
+    public init(_ data: [UInt8]) {
+        if data.isEmpty {
+            self = .noop
+            return
+        }
+        do throws(BrakeError) {
+            self = .record(try LogRecord(decoding: data))
+        } catch {
+            self = .undecodable(error)
+        }
+    }
+
+    /// The record, when the data is one.
+    public var record: LogRecord? {
+        if case .record(let record) = self { return record }
+        return nil
+    }
+}

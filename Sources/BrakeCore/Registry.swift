@@ -168,20 +168,28 @@ public struct Registry: Sendable, Hashable {
     /// or below `appliedIndex` changes nothing at all (`stale_index`, no rows). Signatures `memo`
     /// holds are not verified again; the outcome is the same with or without it.
     public mutating func apply(index: UInt64, data: [UInt8], memo: SignatureMemo = .none) -> ApplyResult {
+        apply(index: index, committed: CommittedData(data), memo: memo)
+    }
+
+    /// Applies committed entry `index` whose data the caller decoded already (see `apply(index:data:memo:)`).
+    public mutating func apply(index: UInt64, committed: CommittedData, memo: SignatureMemo = .none) -> ApplyResult {
         guard index > appliedIndex else {
             let error = BrakeError(.staleIndex, "entry \(index) is at or below the applied index \(appliedIndex)")
             return ApplyResult(index: index, outcome: .rejected(error), events: [], changed: [])
         }
         var changes = Changes()
         let outcome: ApplyResult.Outcome
-        if data.isEmpty {
+        switch committed {
+        case .noop:
             changes.merge(advance(to: lastTime, index: index))
             outcome = .noop
-        } else {
+        case .undecodable(let error):
+            changes.merge(advance(to: lastTime, index: index))
+            outcome = .rejected(error)
+        case .record(let record):
+            let now = max(lastTime, record.time)
+            changes.merge(advance(to: now, index: index))
             do {
-                let record = try LogRecord(decoding: data)
-                let now = max(lastTime, record.time)
-                changes.merge(advance(to: now, index: index))
                 let validated = try validate(record.envelope, at: now, memo: memo)
                 outcome = .accepted(commit(validated, index: index, at: now, changes: &changes))
             } catch {

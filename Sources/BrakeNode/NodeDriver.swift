@@ -201,7 +201,7 @@ public actor NodeDriver {
                 index: applied.entry.index,
                 writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
-                history: applied.entry)
+                history: applied.entry, leaf: applied.leaf)
         }
         let pool = ready.pool.map { (id: $0.id, envelope: $0.envelope) }
         if ready.needsPersist, ready.install == nil, ready.messages.isEmpty {

@@ -52,8 +52,8 @@ extension BrakeReplica {
 
     /// A committed entry was applied: a declaration is the next leaf of the node's own tree, and a
     /// proposal that waited for this size is decided.
-    mutating func checkpointEntryApplied(_ entry: Entry) {
-        guard checkpoints.tree != nil, let leaf = LogLeaf(entryIndex: entry.index, entryData: entry.data) else { return }
+    mutating func checkpointEntryApplied(_ leaf: LogLeaf?) {
+        guard checkpoints.tree != nil, let leaf else { return }
         var hash = leaf.hash
         if checkpoints.forkAtNextLeaf {
             // Test-only: this node's tree forks here (`CheckpointTesting.forkAtNextLeaf`).

@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeLog
 import BrakeRaft
 
 /// The one output of the core: what the shell must do, in order.
@@ -78,14 +79,16 @@ extension BrakeReplica {
         }
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
         // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
-        let result = registry.apply(index: entry.index, data: entry.isConfEntry ? [] : entry.data, memo: memo)
+        let committed = CommittedData(entry.isConfEntry ? [] : entry.data)
+        let result = registry.apply(index: entry.index, committed: committed, memo: memo)
         let writes = zip(result.changed, result.rows).map { (key: $0.bytes, value: $1) }
+        let leaf = committed.record.map { LogLeaf(entryIndex: entry.index, record: $0) }
         lastStamp = max(lastStamp, registry.lastTime)
-        pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
+        pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes, leaf: leaf))
         poolNoteApplied(result)
         gossip.lastApplied = entry
         inFlight[entry.index] = nil
-        checkpointEntryApplied(entry)
+        checkpointEntryApplied(leaf)
         for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {
             if waiter.term == entry.term {
                 answerSubmit(waiter.origin, .applied(result.outcome, index: entry.index))

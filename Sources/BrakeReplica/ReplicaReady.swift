@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeLog
 import BrakeRaft
 
 /// Everything the core asks the shell to do, drained by `BrakeReplica.ready()`.
@@ -76,6 +77,9 @@ public struct AppliedEntry: Sendable {
     public var result: ApplyResult
     /// The registry rows it changed (nil value: delete), `.meta` first.
     public var writes: [(key: [UInt8], value: [UInt8]?)]
+    /// Its leaf in the permanent history, or nil when it has none (a no-op, a membership change,
+    /// data that does not decode): decoded once at apply, for the checkpoint tree and the store.
+    public var leaf: LogLeaf?
 }
 
 /// An answer to a client of this node.

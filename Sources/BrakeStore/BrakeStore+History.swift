@@ -31,7 +31,8 @@ extension BrakeStore {
     /// Writes the history row of `entry`, applied now, and when it is a leaf and the history is complete
     /// from entry 1, places it in the tree: the frontier is read back from the stored peaks, the nodes
     /// the leaf completes are written, and the tree size grows by one. Part of the apply transaction.
-    static func putHistory(_ entry: Entry, in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
+    /// `leaf` is the entry's leaf when the caller decoded it already (nil: it is decoded here).
+    static func putHistory(_ entry: Entry, leaf: LogLeaf?, in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
         let index = entry.index
         let last = try txn.withCursor(tables.history) { (cursor: inout LMDBCursor) throws(StoreError) in try cursor.last() }
         var lastIndex: UInt64?
@@ -48,7 +49,8 @@ extension BrakeStore {
             from = index
             try txn.put(tables.meta, MetaKey.historyFrom, StoreCodec.encode(index))
         }
-        var record = HistoryRecord(entry: entry)
+        var record = leaf.map { HistoryRecord(index: entry.index, term: entry.term, content: .leaf(position: nil, bytes: $0.bytes)) }
+            ?? HistoryRecord(entry: entry)
         if case .leaf(_, let bytes) = record.content, from == 1 {
             let size = try treeSize(txn.handle, tables)
             var frontier: MerkleFrontier

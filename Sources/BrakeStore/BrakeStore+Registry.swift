@@ -1,3 +1,4 @@
+import BrakeLog
 import BrakeRaft
 
 /// The registry tables: rows written by applying committed entries, and the index of the last entry applied.
@@ -18,13 +19,17 @@ extension BrakeStore {
         /// the node always passes it. Without it the entry leaves no history row, and the history
         /// restarts at the next entry that has one (so only tests of the registry tables leave it out).
         public var history: Entry?
+        /// The leaf of `history` when the caller decoded it already (the node's core does, at
+        /// apply): exactly `LogLeaf(entryIndex:entryData:)` of it. Nil: the store decodes the entry.
+        public var leaf: LogLeaf?
 
         /// Describes one applied entry.
-        public init(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = [], history: Entry? = nil) {
+        public init(index: UInt64, writes: [RegistryWrite], events: [EventRecord] = [], history: Entry? = nil, leaf: LogLeaf? = nil) {
             self.index = index
             self.writes = writes
             self.events = events
             self.history = history
+            self.leaf = leaf
         }
     }
 
@@ -89,7 +94,7 @@ extension BrakeStore {
                 }
             }
             try Self.putEvents(entry.events, of: entry.index, in: &txn, tables)
-            if let history = entry.history { try Self.putHistory(history, in: &txn, tables) }
+            if let history = entry.history { try Self.putHistory(history, leaf: entry.leaf, in: &txn, tables) }
             applied = entry.index
         }
         try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(applied))
