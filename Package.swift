@@ -190,7 +190,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BrakeSimTests", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
-        .testTarget(name: "BrakeNodeTests", dependencies: ["BrakeNode", "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(
+            name: "BrakeNodeTests",
+            dependencies: [
+                "BrakeNode", "BrakeCore", "BrakeRaft", "BrakeReplica", "BrakeStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

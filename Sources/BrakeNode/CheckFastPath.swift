@@ -10,7 +10,8 @@ import NIOHTTPTypes
 /// reads only the state the driver published, so it needs no `await`, and the hop to a Swift task
 /// and back was most of its cost (Specs/bench.md). A linearizable check, any other request, and a
 /// check that arrives while an earlier request on the connection is still being answered go to the
-/// router as before, so answers stay in request order.
+/// router as before, so answers stay in request order; so does any check while the connection's
+/// outbound buffer is full.
 ///
 /// It sits after Hummingbird's connection state handler, which therefore sees every request and
 /// response (keep-alive, `Connection: close`, the idle timeout and graceful shutdown work as for
@@ -39,7 +40,10 @@ final class CheckFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if routed == 0, let answer = quickAnswer(head) {
+            // A client that pipelines checks without reading the answers fills the outbound buffer:
+            // once the channel is not writable the router answers, which waits for writability and
+            // stops reading (so such a client cannot make the node buffer without bound).
+            if routed == 0, context.channel.isWritable, let answer = quickAnswer(head) {
                 held = (head, answer)
                 return
             }
