@@ -204,14 +204,22 @@ public actor NodeDriver {
                 history: applied.entry, leaf: applied.leaf)
         }
         let pool = ready.pool.map { (id: $0.id, envelope: $0.envelope) }
-        if ready.needsPersist, ready.install == nil, ready.messages.isEmpty {
-            // 1-3 at once: nothing waits to leave the node between Raft's write and the apply (a
-            // single node), so the log, the applied batch and the pool share one transaction.
+        let commitOnly = ready.install == nil && store.changesOnlyCommit(hardState: ready.hardState, entries: ready.entries)
+        if ready.needsPersist, ready.install == nil, ready.messages.isEmpty || (commitOnly && ready.checkpoints.isEmpty) {
+            // Nothing that leaves the node depends on this write (a single node sends nothing; a
+            // batch that moves only the commit index has nothing to make durable first): the
+            // messages go at once, and the log, the applied batch and the pool share one transaction.
+            if !ready.messages.isEmpty { transport.send(ready.messages) }
             try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: applied, pool: pool)
             try persistCheckpoints(ready.checkpoints)
         } else {
-            // 1. Durable before anything that depends on it leaves the node.
-            if ready.needsPersist {
+            // 1. Durable before anything that depends on it leaves the node (with the pool, when
+            //    nothing is applied in this batch: one transaction instead of two).
+            var poolWritten = false
+            if ready.needsPersist, ready.install == nil, applied.isEmpty {
+                try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: [], pool: pool)
+                poolWritten = true
+            } else if ready.needsPersist {
                 try store.persist(
                     hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
                     registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
@@ -224,7 +232,7 @@ public actor NodeDriver {
             if !ready.messages.isEmpty { transport.send(ready.messages) }
             // 3. Applied rows, events, the permanent history and the applied index, the whole batch
             //    and the pool in one transaction.
-            try store.applyCommitted(applied, pool: pool)
+            try store.applyCommitted(applied, pool: poolWritten ? [] : pool)
         }
         if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
             published.publishCharter(replica.currentCharter)

@@ -7,6 +7,8 @@ import BrakeRaft
 /// The fields are numbered by the order the shell must follow. (1) is one durable write; only
 /// after it may (2) leave the node; (3) and (4) are writes that need no fsync of their own (the
 /// durable log replays them after a crash); (5) answers clients, whose entries are durable by then.
+/// When (1) changes only the commit index it needs no fsync and no message depends on it, so the
+/// shell may send first and write (1) with (3) (Specs/consensus.md, "Group commit").
 public struct ReplicaReady: Sendable {
     /// 1. Persist if not nil: term, vote and commit index.
     public var hardState: HardState?

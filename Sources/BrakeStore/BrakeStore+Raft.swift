@@ -79,7 +79,7 @@ extension BrakeStore {
     /// as last written, no entries). Raft needs term, vote and log durable before it answers; a
     /// change of the commit index alone can be recomputed after a crash, so it is written without
     /// an fsync.
-    func changesOnlyCommit(hardState: HardState?, entries: [Entry]) -> Bool {
+    public func changesOnlyCommit(hardState: HardState?, entries: [Entry]) -> Bool {
         entries.isEmpty
             && hardState.map { next in durableTermVote.withLock { $0.map { $0.term == next.term && $0.vote == next.vote } ?? false } } == true
     }
