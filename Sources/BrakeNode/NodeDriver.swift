@@ -102,6 +102,12 @@ public actor NodeDriver {
         scheduleDrain()
     }
 
+    /// Signatures verified off the driver for entries of an append it took before (see
+    /// `PeerEventPump`): their apply does not verify them again.
+    public func noteVerified(_ memos: [UInt64: SignatureMemo]) {
+        replica.noteVerified(memos)
+    }
+
     /// The transport could not deliver a message to `peer`.
     public func peerUnreachable(_ peer: NodeID) {
         replica.peerUnreachable(peer)

@@ -87,9 +87,22 @@ struct PeerEventPump: Service {
             for await event in network.events {
                 switch event {
                 case .message(let message):
-                    // A leader's entries are verified here, in parallel and off the driver.
-                    let memos = await verifier.memos(for: message)
-                    await driver.receive(message, from: message.from, memos: memos)
+                    // A leader's entries are verified here, in parallel and off the driver, before
+                    // they apply. Only an append that commits what it carries waits for them; any
+                    // other goes to the driver at once (its acknowledgement need not wait for
+                    // Ed25519) and its memos follow.
+                    if !SignatureWorkers.carriesDeclarations(message) {
+                        await driver.receive(message, from: message.from)
+                    } else if SignatureWorkers.commitsWhatItCarries(message) {
+                        let memos = await verifier.memos(for: message)
+                        await driver.receive(message, from: message.from, memos: memos)
+                    } else {
+                        await driver.receive(message, from: message.from)
+                        Task { [verifier, driver] in
+                            let memos = await verifier.memos(for: message)
+                            if !memos.isEmpty { await driver.noteVerified(memos) }
+                        }
+                    }
                 case .unreachable(let peer): await driver.peerUnreachable(peer)
                 case .peerDisconnected(let peer): await driver.peerDisconnected(peer)
                 }

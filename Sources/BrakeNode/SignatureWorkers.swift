@@ -5,9 +5,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Verifies signatures before they reach the driver, on a few dedicated threads (one per core),
-/// never on Swift's cooperative pool and never on the driver: a submitted envelope's (with its
-/// decoding), and those of the declarations in a leader's append, on a follower.
+/// Verifies signatures off the driver, on a few dedicated threads (one per core), never on Swift's
+/// cooperative pool: a submitted envelope's (with its decoding) before it reaches the driver, and
+/// those of the declarations in a leader's append, on a follower, before their apply.
 ///
 /// The driver then admits and applies the declaration with the verified signatures in hand
 /// (`SignatureMemo`), so it runs no Ed25519 for submissions made here, and submissions verify in
@@ -33,12 +33,29 @@ final class SignatureWorkers: Sendable {
         self.init(charterInForce: { charter }, width: width)
     }
 
+    /// Whether `message` is a leader's append that carries declarations, whose signatures
+    /// `memos(for:)` verifies.
+    static func carriesDeclarations(_ message: PeerMessage) -> Bool {
+        guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind else { return false }
+        return entries.contains(where: { !$0.isNoop })
+    }
+
+    /// Whether the append `message` commits some of the entries it carries (a follower catching
+    /// up), which the driver then applies at once: their memos must come with the message. Any
+    /// other append's entries apply a round trip later at the earliest, so the driver can take it
+    /// first (and acknowledge it sooner) and its memos can follow (`NodeDriver.noteVerified`).
+    static func commitsWhatItCarries(_ message: PeerMessage) -> Bool {
+        guard case .raft(let raft) = message.body, case .append(_, _, let entries, let commit) = raft.kind,
+              let first = entries.first else { return false }
+        return first.index <= commit
+    }
+
     /// The signatures of the declarations that `message` carries (a leader's append), verified in
     /// parallel and keyed by log index; empty for any other message. An entry whose signatures do
     /// not verify gets no memo: its apply verifies and refuses it, as it must on every node.
     func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
-        guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind,
-              entries.contains(where: { !$0.isNoop }) else { return [:] }
+        guard Self.carriesDeclarations(message), case .raft(let raft) = message.body,
+              case .append(_, _, let entries, _) = raft.kind else { return [:] }
         let charter = charterInForce()
         return await onWorker {
             let found = Mutex<[UInt64: SignatureMemo]>([:])

@@ -238,6 +238,15 @@ public struct BrakeReplica: Sendable {
         proposeCheckpointIfDue()
     }
 
+    /// Signatures the shell verified, by log index, for entries that came in an earlier message
+    /// (`receive` takes them with the message itself): kept until the entry applies, so its apply
+    /// does not verify them again. Memos of entries applied already are dropped.
+    public mutating func noteVerified(_ memos: [UInt64: SignatureMemo]) {
+        for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
+            verifiedAhead[index] = memo
+        }
+    }
+
     /// Feeds a message from a peer. `sender` is the node the transport authenticated; a message
     /// that claims another sender, or is not for this node, is ignored.
     ///
@@ -253,9 +262,7 @@ public struct BrakeReplica: Sendable {
         case .raft(let raftMessage):
             guard raftMessage.from == sender, raftMessage.to == nodeID,
                   admitsByClock(raftMessage, from: sender), admitsBySuspicion(raftMessage, from: sender) else { return }
-            for (index, memo) in memos where index > registry.appliedIndex && verifiedAhead.count < Self.verifiedAheadLimit {
-                verifiedAhead[index] = memo
-            }
+            noteVerified(memos)
             raft.step(raftMessage)
             noteContact(raftMessage)
         case .freshnessProbe(let sentAt):
