@@ -83,3 +83,25 @@ public enum Declaration: Sendable, Hashable {
         }
     }
 }
+
+/// A declaration as parsed from one payload, kept to parse it only once: a leader parses what it
+/// admits, and its apply of the same bytes takes the result (`Registry.apply(index:committed:memo:parsed:)`).
+/// It stands for its own bytes only: used for an envelope whose payload type and payload are
+/// exactly these, never for another.
+public struct ParsedDeclaration: Sendable, Hashable {
+    let payloadType: String
+    let payload: [UInt8]
+    let declaration: Declaration
+
+    /// The declaration `envelope` carries, parsed by admission.
+    public init(_ declaration: Declaration, of envelope: Envelope) {
+        self.payloadType = envelope.payloadType
+        self.payload = envelope.payload
+        self.declaration = declaration
+    }
+
+    /// The declaration when `envelope` carries exactly the parsed bytes, else nil.
+    func declaration(of envelope: Envelope) -> Declaration? {
+        envelope.payloadType == payloadType && envelope.payload == payload ? declaration : nil
+    }
+}

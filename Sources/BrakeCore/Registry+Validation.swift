@@ -30,8 +30,9 @@ extension Registry {
 
     /// Runs the rules (see the type's documentation) against the current state at effective time `now`.
     /// The caller has already advanced the state to `now`.
-    /// Signatures `memo` holds are taken as verified (see `SignatureMemo`).
-    func validate(_ envelope: Envelope, at now: Millis, memo: SignatureMemo = .none) throws(BrakeError) -> Validated {
+    /// Signatures `memo` holds are taken as verified (see `SignatureMemo`); `parsed`, when given, is
+    /// `Declaration.parse(envelope)` (see `ParsedDeclaration`).
+    func validate(_ envelope: Envelope, at now: Millis, memo: SignatureMemo = .none, parsed: Declaration? = nil) throws(BrakeError) -> Validated {
         guard Declaration.accepts(payloadType: envelope.payloadType) else { throw Declaration.wrongPayloadType(envelope.payloadType) }
         guard !envelope.signatures.isEmpty else { throw BrakeError(.unsigned, "the envelope carries no signature") }
         let id = motionID(payload: envelope.payload)
@@ -42,7 +43,13 @@ extension Registry {
         }
         let verified = try verifiedSignatures(of: envelope, under: charter, memo: memo)
         let signatures = VerifiedSignature.distinctParties(verified)
-        switch try Declaration.parse(envelope) {
+        let declaration: Declaration
+        if let parsed {
+            declaration = parsed
+        } else {
+            declaration = try Declaration.parse(envelope)
+        }
+        switch declaration {
         case .motion(let motion):
             return try validate(motion, id: id, envelope: envelope, signatures: signatures, at: now)
         case .attestation(let attestation):

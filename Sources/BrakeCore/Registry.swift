@@ -172,7 +172,11 @@ public struct Registry: Sendable, Hashable {
     }
 
     /// Applies committed entry `index` whose data the caller decoded already (see `apply(index:data:memo:)`).
-    public mutating func apply(index: UInt64, committed: CommittedData, memo: SignatureMemo = .none) -> ApplyResult {
+    /// `parsed` is what admission parsed, taken instead of parsing again when the entry carries
+    /// exactly those bytes (the outcome is the same either way).
+    public mutating func apply(
+        index: UInt64, committed: CommittedData, memo: SignatureMemo = .none, parsed: ParsedDeclaration? = nil
+    ) -> ApplyResult {
         guard index > appliedIndex else {
             let error = BrakeError(.staleIndex, "entry \(index) is at or below the applied index \(appliedIndex)")
             return ApplyResult(index: index, outcome: .rejected(error), events: [], changed: [])
@@ -190,7 +194,7 @@ public struct Registry: Sendable, Hashable {
             let now = max(lastTime, record.time)
             changes.merge(advance(to: now, index: index))
             do {
-                let validated = try validate(record.envelope, at: now, memo: memo)
+                let validated = try validate(record.envelope, at: now, memo: memo, parsed: parsed?.declaration(of: record.envelope))
                 outcome = .accepted(commit(validated, index: index, at: now, changes: &changes))
             } catch {
                 changes.merge(advance(to: lastTime, index: index))

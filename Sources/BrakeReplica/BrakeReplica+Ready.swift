@@ -78,9 +78,10 @@ extension BrakeReplica {
             verifiedAhead = verifiedAhead.filter { $0.key > entry.index }
         }
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
+        let parsed = inFlight[entry.index]?.parsed
         // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
         let committed = CommittedData(entry.isConfEntry ? [] : entry.data)
-        let result = registry.apply(index: entry.index, committed: committed, memo: memo)
+        let result = registry.apply(index: entry.index, committed: committed, memo: memo, parsed: parsed)
         let writes = zip(result.changed, result.rows).map { (key: $0.bytes, value: $1) }
         let leaf = committed.record.map { LogLeaf(entryIndex: entry.index, record: $0) }
         lastStamp = max(lastStamp, registry.lastTime)

@@ -138,7 +138,8 @@ extension BrakeReplica {
             return
         }
         lastStamp = stamp
-        inFlight[position.index] = InFlight(declarationID: admission.id, parties: adding, memo: memo)
+        inFlight[position.index] = InFlight(
+            declarationID: admission.id, parties: adding, memo: memo, parsed: ParsedDeclaration(admission.declaration, of: envelope))
         submitWaiters[position.index, default: []].append(SubmitWaiter(
             origin: origin, term: position.term, declarationID: admission.id,
             deadline: now.monotonic + Int64(max(timeoutMillis, 0))))

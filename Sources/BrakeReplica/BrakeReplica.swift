@@ -100,6 +100,8 @@ public struct BrakeReplica: Sendable {
         var parties: Set<String>
         /// Signatures already verified for it, which its apply need not verify again.
         var memo: SignatureMemo = .none
+        /// The declaration as admission parsed it, which its apply need not parse again.
+        var parsed: ParsedDeclaration?
     }
 
     /// Who asked for a submission: a local client, or a follower that forwarded it.
