@@ -38,9 +38,8 @@ extension NodeDriver {
                 let rows = try store.registryRows()
                 let keyed = try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) }
                 let registry = try Registry(charter: charter, rows: keyed)
-                let snapshot = try store.snapshotData()
-                result = .success(Loaded(registry: registry, snapshotData: snapshot?.data))
-                logger.info("registry: loaded the whole registry in the background (\(rows.count) rows, snapshot data \(snapshot?.data.count ?? 0) bytes) in \(NodeDriver.millis(since: started)) ms")
+                result = .success(Loaded(registry: registry))
+                logger.info("registry: loaded the whole registry in the background (\(rows.count) rows) in \(NodeDriver.millis(since: started)) ms")
             } catch {
                 result = .failure(LoadFailure(description: "\(error)"))
             }
@@ -56,7 +55,7 @@ extension NodeDriver {
         guard replica.registryLoading else { return }
         do {
             let loaded = try result.get()
-            try replica.finishLoading(loaded.registry, snapshotData: loaded.snapshotData)
+            try replica.finishLoading(loaded.registry)
         } catch {
             logger.critical("registry: the background load failed, node stops writing: \(error)")
             replica.storageFailed("loading the registry: \(error)")
@@ -101,10 +100,9 @@ extension NodeDriver {
         return table
     }
 
-    /// What the background load read: the whole registry and the stored snapshot's data.
+    /// What the background load read: the whole registry.
     struct Loaded: Sendable {
         var registry: Registry
-        var snapshotData: [UInt8]?
     }
 
     /// Why the background load failed.

@@ -62,10 +62,10 @@ public actor NodeDriver {
 
         let started = ContinuousClock.now
         let (registry, complete) = try Self.openRegistry(store: store, charter: charter, configuration: configuration, logger: logger)
-        // A registry that loads in the background brings the snapshot's data with it (the whole
-        // registry as of the snapshot), so the start reads only what does not grow with the registry.
-        let persisted = try store.loadRaftState(snapshotData: complete)
-        logger.info("raft state: \(persisted.entries.count) log entries after the snapshot at \(persisted.snapshot?.metadata.index ?? 0)\(complete ? "" : " (its data loads with the registry)"), loaded in \(Self.millis(since: started)) ms")
+        // The snapshot's metadata only: the registry tables are the state, and the core encodes a
+        // snapshot's data when a follower needs one, so the start reads nothing that grows with the registry.
+        let persisted = try store.loadRaftState(snapshotData: false)
+        logger.info("raft state: \(persisted.entries.count) log entries after the snapshot at \(persisted.snapshot?.metadata.index ?? 0), loaded in \(Self.millis(since: started)) ms")
         // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
         let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
         var stored = BrakeReplica.Stored(
@@ -226,8 +226,9 @@ public actor NodeDriver {
                 try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: [], pool: pool)
                 poolWritten = true
             } else if ready.needsPersist {
+                // An installed snapshot is stored as metadata: the registry rows it brings are its state.
                 try store.persist(
-                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
+                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install.map { Snapshot(metadata: $0.snapshot.metadata, data: []) },
                     registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
             }
             if let install = ready.install {
@@ -248,7 +249,8 @@ public actor NodeDriver {
         } else if let install = ready.install {
             events.applied(through: install.appliedIndex)
         }
-        // 4. Compaction: the snapshot the core took, and the log folded into it.
+        // 4. Compaction: the snapshot's metadata (the registry tables written in 3 are its state),
+        //    and the log folded into it.
         if let snapshot = ready.compaction {
             try store.persist(hardState: nil, entries: [], snapshot: snapshot)
             logger.info("snapshot at index \(snapshot.metadata.index); log compacted")

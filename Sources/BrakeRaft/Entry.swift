@@ -84,7 +84,9 @@ public struct SnapshotMetadata: Sendable, Hashable {
 public struct Snapshot: Sendable, Hashable {
     /// Where the snapshot sits in the log.
     public var metadata: SnapshotMetadata
-    /// The application's serialized state at `metadata.index`; opaque to Raft.
+    /// The application's serialized state at `metadata.index`; opaque to Raft. Empty when the
+    /// application took the snapshot without encoding its state (it keeps the state itself and
+    /// produces the data only when a follower needs it, with `attachSnapshotData` or a new `compact`).
     public var data: [UInt8]
 
     /// Creates a snapshot.

@@ -2,7 +2,9 @@
 extension RaftNode {
     /// Tells the core that the application saved a snapshot of its state at `index`: entries
     /// through `index` leave memory, and the snapshot is what a follower gets when it needs
-    /// one of them. The shell compacts its own stored log itself.
+    /// one of them. The shell compacts its own stored log itself. `snapshotData` may be empty: the
+    /// application then keeps its state and encodes it when a follower needs a snapshot (a
+    /// `.snapshot` message with empty data asks for it: attach it, or compact again with it).
     ///
     /// Throws `compacted` if `index` is at or below the current snapshot, and `unavailable` if
     /// it is past the applied index (an unapplied state cannot be in the snapshot).
@@ -13,9 +15,9 @@ extension RaftNode {
         log.compact(Snapshot(metadata: metadata, data: snapshotData))
     }
 
-    /// Gives the snapshot this node restarted from its data, when the shell opened it with the
-    /// metadata only (the data is the whole state machine: a node restarted on a large store reads
-    /// it after it serves). Ignored unless the snapshot held is still the one of `index`.
+    /// Gives the snapshot held its data, when it was taken or restored with the metadata only and
+    /// the application's state is still exactly the state at `index`. Ignored unless the snapshot
+    /// held is still the one of `index` and has no data yet.
     public mutating func attachSnapshotData(_ data: [UInt8], index: UInt64) {
         guard let snapshot = log.snapshot, snapshot.metadata.index == index, snapshot.data.isEmpty else { return }
         log.snapshot = Snapshot(metadata: snapshot.metadata, data: data)

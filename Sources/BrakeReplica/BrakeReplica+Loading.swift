@@ -11,8 +11,8 @@ import BrakeRaft
 /// - It applies nothing: committed entries wait in order, and are applied to the whole registry
 ///   when it arrives, through the ordinary apply path, so the rows, events and history are exactly
 ///   those of a node that never restarted.
-/// - The snapshot it restarted from has no data yet (the whole registry as of that snapshot):
-///   it sends no snapshot to a follower until the data arrives with the registry.
+/// - It sends no snapshot to a follower: a snapshot's data is encoded from the whole registry
+///   when a follower needs one (Specs/consensus.md, "Snapshots"), and Raft asks again later.
 /// - It refuses submissions (`registry_loading`, which clients retry), neither pools nor pulls
 ///   gossiped declarations, restores its stored pool only once loaded, and takes no snapshot.
 /// - `check` is answered by the shell from the store's check index, which is complete for the
@@ -57,15 +57,14 @@ extension BrakeReplica {
         return true
     }
 
-    /// The shell loaded the whole registry (and the data of the snapshot the node restarted from,
-    /// which it opened with the metadata only): it replaces the head, the entries that waited are
+    /// The shell loaded the whole registry: it replaces the head, the entries that waited are
     /// applied in order (their rows and answers come out of the next `ready()`), and the stored
     /// pool is admitted against it.
     ///
     /// The registry must be the one the head came from: the same applied index, last time and
     /// charter chain; otherwise it is refused (`inconsistent_store`) and the node keeps waiting. A
     /// registry that arrives after a snapshot install ended the loading is ignored.
-    public mutating func finishLoading(_ whole: Registry, snapshotData: [UInt8]? = nil) throws(NodeError) {
+    public mutating func finishLoading(_ whole: Registry) throws(NodeError) {
         guard let held = loading else { return }
         guard whole.appliedIndex == registry.appliedIndex, whole.lastTime == registry.lastTime,
               whole.charterHistory == registry.charterHistory else {
@@ -73,7 +72,6 @@ extension BrakeReplica {
         }
         loading = nil
         registry = whole
-        if let snapshotData, let index = raft.snapshot?.metadata.index { raft.attachSnapshotData(snapshotData, index: index) }
         for entry in held.committed where halted == nil {
             apply(entry)
         }

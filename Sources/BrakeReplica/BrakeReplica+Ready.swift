@@ -34,10 +34,11 @@ extension BrakeReplica {
             }
             noteHeartbeatsSent(step.messages)
             for message in step.messages {
-                if case .snapshot(let snapshot) = message.kind {
-                    // While the registry loads, the snapshot's data is not read yet: Raft probes again later.
-                    guard loading == nil else {
-                        raft.reportSnapshot(message.to, index: snapshot.metadata.index, .failed)
+                if case .snapshot(let asked) = message.kind {
+                    // A snapshot's data is encoded only now that a follower needs it; when it cannot
+                    // be (the registry loads) or belongs to a newer snapshot, Raft probes again later.
+                    guard let snapshot = snapshotToSend(asked) else {
+                        raft.reportSnapshot(message.to, index: asked.metadata.index, .failed)
                         continue
                     }
                     startTransfer(to: message.to, snapshot, term: message.term)

@@ -206,16 +206,4 @@ extension BrakeReplica {
         }
         endLoadingByInstall()
     }
-
-    /// Takes a registry snapshot and compacts the log when enough entries were applied since the last.
-    mutating func maybeCompact() {
-        let applied = registry.appliedIndex
-        guard halted == nil, loading == nil, applied >= snapshotIndex + max(config.snapshotInterval, 1) else { return }
-        do {
-            try raft.compact(through: applied, snapshotData: registry.snapshot())
-        } catch {
-            return  // nothing new to fold in
-        }
-        pending.compaction = raft.snapshot
-    }
 }

@@ -26,7 +26,8 @@ public struct ReplicaReady: Sendable {
     public var messages: [PeerMessage]
     /// 3. Write each applied entry's registry rows and the applied index, in order.
     public var applied: [AppliedEntry]
-    /// 4. Store this snapshot of the node's own registry and drop the log through its index.
+    /// 4. Store this snapshot's metadata and drop the log through its index. Its data is always
+    /// empty: the registry rows written in (3) are the state at its index (Specs/consensus.md).
     public var compaction: Snapshot?
     /// 5. Answer these clients.
     public var answers: [ReplicaAnswer]

@@ -67,7 +67,8 @@ struct SimulatedStore {
         checkpoints.persist(ready.checkpoints)
         if let install = ready.install {
             checkpoints.installed(through: install.appliedIndex, applied: appliedIndex)
-            snapshot = install.snapshot
+            // Metadata only, as BrakeStore keeps it: the rows below are the snapshot's state.
+            snapshot = Snapshot(metadata: install.snapshot.metadata, data: [])
             snapshotChain = chain
             entries = []
             chains = []
@@ -113,7 +114,8 @@ struct SimulatedStore {
         pool.keys.sorted().compactMap { pool[$0].flatMap { try? Envelope(json: $0) } }
     }
 
-    /// Step 4: folds the entries through the snapshot's index into the snapshot the node took.
+    /// Step 4: folds the entries through the snapshot's index into the snapshot the node took
+    /// (metadata only: the rows are its state).
     mutating func compact(_ snap: Snapshot) {
         let index = snap.metadata.index
         guard index > snapshotIndex, index <= lastIndex, let chainThere = chain(at: index) else { return }

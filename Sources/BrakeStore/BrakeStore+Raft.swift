@@ -8,7 +8,8 @@ import BrakeRaft
 extension BrakeStore {
     /// Everything Raft needs to restart: the hard state (zero when never saved), the snapshot if one was
     /// stored, and the log entries after it, in index order. Without `snapshotData` the snapshot
-    /// comes with its metadata only (its data is the whole registry: `snapshotData()` reads it later).
+    /// comes with its metadata only. A node stores none of its own: its registry tables at the
+    /// applied index are its state, and the core encodes a snapshot only when a follower needs one.
     public func loadRaftState(snapshotData: Bool = true) throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
         let tables = self.tables
         let state = try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
@@ -25,18 +26,10 @@ extension BrakeStore {
         return state
     }
 
-    /// The stored snapshot's index and data, or nil when none is stored.
-    public func snapshotData() throws(StoreError) -> (index: UInt64, data: [UInt8])? {
-        let tables = self.tables
-        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
-            guard let metadata = try Self.snapshotMetadata(txn.handle, tables) else { return nil }
-            return (metadata.index, try txn.get(tables.snapshot, MetaKey.snapshotData) ?? [])
-        }
-    }
-
     /// Persists a Raft `Ready` batch in ONE write transaction, durable unless it changes only the
     /// commit index (term and vote as last written, no entries, no snapshot), in this order:
-    /// 1. `snapshot`: stored, and log entries at or below its index deleted. If the log does not hold the
+    /// 1. `snapshot`: its metadata stored (and its data, unless empty: a snapshot with empty data is metadata
+    ///    only, and drops any data stored before), and log entries at or below its index deleted. If the log does not hold the
     ///    snapshot's last entry with the same term, the entries after it are deleted too (Raft §7: a log that
     ///    disagrees with a snapshot cannot be kept). A snapshot older than the stored snapshot or compaction point is refused.
     /// 2. `entries` (contiguous, ascending): every stored entry with index `>= entries[0].index` is deleted
@@ -233,7 +226,14 @@ extension BrakeStore {
         let keepsSuffix = try term(txn.handle, tables, at: metadata.index) == metadata.term
         try deleteLog(in: &txn, tables, through: keepsSuffix ? metadata.index : .max)
         try txn.put(tables.meta, MetaKey.snapshot, StoreCodec.encode(snapshotMetadata: metadata))
-        try txn.put(tables.snapshot, MetaKey.snapshotData, snapshot.data)
+        if snapshot.data.isEmpty {
+            // Metadata only: the registry tables at the applied index are the state (a node's own
+            // compaction, or an install whose rows this transaction writes). An older snapshot's
+            // data would no longer describe this snapshot's index: drop it.
+            _ = try txn.delete(tables.snapshot, MetaKey.snapshotData)
+        } else {
+            try txn.put(tables.snapshot, MetaKey.snapshotData, snapshot.data)
+        }
     }
 
     /// Deletes the log entries with index in `from...through`; the keys are collected first because an LMDB

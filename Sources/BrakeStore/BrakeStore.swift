@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Layout: `<directory>/LOCK` (the one-process lock) and `<directory>/store/` (LMDB's `data.mdb` and
 /// `lock.mdb`), with the tables `meta` (hard state, applied index, snapshot metadata, compaction point),
-/// `log` (entries by big-endian index), `snapshot` (the snapshot's data), `registry` (rows), `events`
+/// `log` (entries by big-endian index), `snapshot` (a snapshot's data, kept only when one is stored with its data; a node stores metadata only), `registry` (rows), `events`
 /// (each applied entry's registry events, kept across compaction), and the permanent history:
 /// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
 /// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`),

@@ -24,6 +24,8 @@ struct ReplicaCluster {
     var checkpointWrites: [NodeID: [CheckpointWrites]] = [:]
     /// Snapshot installs per node.
     var installs: [NodeID: [SnapshotInstall]] = [:]
+    /// Each node's compactions (step 4 of its readies), in order.
+    var compactions: [NodeID: [Snapshot]] = [:]
     var nextRequestID: UInt64 = 1
     /// When set to N, every Nth snapshot chunk is lost the first time it is sent.
     var chunkLoss: Int?
@@ -65,6 +67,7 @@ struct ReplicaCluster {
             sent.append(contentsOf: ready.messages)
             answers[id, default: []].append(contentsOf: ready.answers)
             if let install = ready.install { installs[id, default: []].append(install) }
+            if let compaction = ready.compaction { compactions[id, default: []].append(compaction) }
             if !ready.checkpoints.isEmpty { checkpointWrites[id, default: []].append(ready.checkpoints) }
         }
     }

@@ -55,6 +55,30 @@ struct RaftStateTests {
         }
     }
 
+    /// A node's own compaction stores the snapshot's metadata only (its registry rows are the
+    /// state): the log is dropped through its index, and data stored with an earlier snapshot goes.
+    @Test func aSnapshotWithoutDataStoresMetadataAndDropsOlderData() throws {
+        try withTemporaryDirectory { dir in
+            let older = Snapshot(metadata: SnapshotMetadata(index: 2, term: 1, voters: ["a", "b"]), data: Array("registry at 2".utf8))
+            do {
+                let store = try BrakeStore(directory: dir)
+                try store.persist(hardState: HardState(term: 1, vote: "a", commit: 6), entries: entries(1...6, term: 1), snapshot: nil)
+                try store.persist(hardState: nil, entries: [], snapshot: older)
+                #expect(try store.loadRaftState().snapshot?.data == older.data)
+                let metadata = SnapshotMetadata(index: 5, term: 1, voters: ["a", "b"], learners: ["c"])
+                try store.persist(hardState: nil, entries: [], snapshot: Snapshot(metadata: metadata, data: []))
+                store.close()
+            }
+            let store = try BrakeStore(directory: dir)
+            let state = try store.loadRaftState()
+            #expect(state.snapshot == Snapshot(metadata: SnapshotMetadata(index: 5, term: 1, voters: ["a", "b"], learners: ["c"]), data: []))
+            #expect(state.entries.map(\.index) == [6])
+            #expect(try store.firstIndex() == 6)
+            #expect(try store.term(at: 5) == 1)
+            #expect(state.hardState == HardState(term: 1, vote: "a", commit: 6))
+        }
+    }
+
     @Test func newEntriesTruncateAConflictingSuffix() throws {
         try withTemporaryDirectory { dir in
             let store = try BrakeStore(directory: dir)
