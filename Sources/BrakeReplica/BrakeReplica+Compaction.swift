@@ -1,7 +1,7 @@
 import BrakeCore
 import BrakeRaft
 
-/// Log compaction without encoding the registry (Specs/consensus.md, "Snapshots").
+/// Log compaction without encoding the registry (Specs/consensus.md, "What a snapshot is").
 ///
 /// The registry rows the shell stores with the applied index ARE the state, so a snapshot the node
 /// takes of itself is metadata only: index, term and membership. Taking one costs nothing that

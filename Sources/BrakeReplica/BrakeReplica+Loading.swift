@@ -12,7 +12,7 @@ import BrakeRaft
 ///   when it arrives, through the ordinary apply path, so the rows, events and history are exactly
 ///   those of a node that never restarted.
 /// - It sends no snapshot to a follower: a snapshot's data is encoded from the whole registry
-///   when a follower needs one (Specs/consensus.md, "Snapshots"), and Raft asks again later.
+///   when a follower needs one (Specs/consensus.md, "What a snapshot is"), and Raft asks again later.
 /// - It refuses submissions (`registry_loading`, which clients retry), neither pools nor pulls
 ///   gossiped declarations, restores its stored pool only once loaded, and takes no snapshot.
 /// - `check` is answered by the shell from the store's check index, which is complete for the
