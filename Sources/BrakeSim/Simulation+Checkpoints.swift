@@ -3,7 +3,8 @@ import BrakeLog
 import BrakeRaft
 import BrakeReplica
 
-/// The checkpoint invariant: a checkpoint is final once a majority of the charter's nodes cosigned
+/// The checkpoint invariant: a checkpoint is final once a majority of the nodes of the charter that
+/// judges its size (the one in force after its last leaf, as the offline verifier judges it) cosigned
 /// it, and every honest node cosigns at most one root per size, so every node that finds a
 /// checkpoint of some size final finds the same root.
 extension Simulation {
@@ -23,6 +24,13 @@ extension Simulation {
         restart(i)
     }
 
+    /// Crashes `node` and starts it again from what its store kept (its checkpoint state with it).
+    public mutating func restartNode(_ node: NodeID) {
+        guard let i = nodeIndex[node] else { return }
+        crash(i, why: "scenario: restarted")
+        restart(i)
+    }
+
     /// Checks the checkpoint writes of node `i`'s batch, made durable with step 1.
     mutating func observeCheckpoints(_ i: Int, _ writes: CheckpointWrites) {
         let id = nodes[i].id
@@ -32,10 +40,39 @@ extension Simulation {
             return
         }
         guard let final = writes.final else { return }
+        checkpointObserver.unjudged.append((id, final))
+        judgeFinals()
+    }
+
+    /// The first application of a committed entry by any node (`i`): the observer's chain of
+    /// charters moves on, and the finals it can now judge are judged.
+    mutating func observeFirstApplied(_ i: Int, _ applied: AppliedEntry) {
+        let index = applied.entry.index
+        let charter = applied.result.charterChanged
+            ? nodes[i].replica?.registry.charterHistory.last(where: { $0.index == index })?.charter : nil
+        if applied.result.charterChanged, charter == nil {
+            fail(.checkpointAgreement, "\(nodes[i].id) applied a charter change at entry \(index) that its registry does not list")
+            return
+        }
+        checkpointObserver.firstApplied(applied.entry, genesis: federation.charter, newCharter: charter)
+        judgeFinals()
+    }
+
+    /// Judges each final checkpoint whose size the observer reached: a majority of the nodes of the
+    /// charter that judges its size must have cosigned it, and no other root of that size is final.
+    mutating func judgeFinals() {
+        for (id, final) in checkpointObserver.takeJudgeable() where violation == nil {
+            judge(final, foundBy: id)
+        }
+    }
+
+    private mutating func judge(_ final: SignedCheckpoint, foundBy id: NodeID) {
         let checkpoint = final.checkpoint
-        let quorum = SignedCheckpoint.quorum(of: federation.charter)
-        guard let verified = try? final.verifiedCosigners(SignedCheckpoint.cosigners(of: federation.charter)), verified.count >= quorum else {
-            fail(.checkpointAgreement, "\(id) found \(checkpoint) final without \(quorum) verifying cosignatures: \(final.text)")
+        let chain = checkpointObserver.charters ?? CheckpointCharters(genesis: federation.charter)
+        let charter = chain.charter(judging: checkpoint.size)
+        let quorum = SignedCheckpoint.quorum(of: charter)
+        guard let verified = try? final.verifiedCosigners(SignedCheckpoint.cosigners(of: charter)), verified.count >= quorum else {
+            fail(.checkpointAgreement, "\(id) found \(checkpoint) final without \(quorum) verifying cosignatures of the nodes \(charter.nodes.map(\.id)) of the charter that judges that size: \(final.text)")
             return
         }
         if let seen = finalCheckpoints[checkpoint.size] {
