@@ -15,6 +15,8 @@ struct CheckpointObserver {
     /// Final checkpoints found of sizes the observer has not reached yet (a node may find one final
     /// in the same batch that applies its last leaf, before the observer sees that entry applied).
     var unjudged: [(node: NodeID, note: SignedCheckpoint)] = []
+    /// Sizes found final that a charter with other nodes than the genesis charter's judged.
+    var finalUnderChangedNodes: Set<UInt64> = []
 
     /// The first application of the committed entry `entry` by any node, with whether it made a new
     /// charter current and, if so, that charter.

@@ -14,6 +14,10 @@ extension Simulation {
     /// The largest checkpoint size some node found final (0 for none).
     public var largestFinalCheckpoint: UInt64 { finalCheckpoints.keys.max() ?? 0 }
 
+    /// How many checkpoint sizes some node found final under a charter whose nodes are not the
+    /// genesis charter's (amendments changed them before the checkpoint's last leaf).
+    public var finalCheckpointsUnderChangedNodes: Int { checkpointObserver.finalUnderChangedNodes.count }
+
     /// Makes `node` present a forked history from the next declaration it applies (the test-only
     /// `CheckpointTesting.forkAtNextLeaf`), by restarting it with the switch on: a scenario that
     /// proves the checkpoint checks catch a fork.
@@ -74,6 +78,9 @@ extension Simulation {
         guard let verified = try? final.verifiedCosigners(SignedCheckpoint.cosigners(of: charter)), verified.count >= quorum else {
             fail(.checkpointAgreement, "\(id) found \(checkpoint) final without \(quorum) verifying cosignatures of the nodes \(charter.nodes.map(\.id)) of the charter that judges that size: \(final.text)")
             return
+        }
+        if Set(charter.nodes.map(\.id)) != Set(federation.charter.nodes.map(\.id)) {
+            checkpointObserver.finalUnderChangedNodes.insert(checkpoint.size)
         }
         if let seen = finalCheckpoints[checkpoint.size] {
             if seen.root != checkpoint.root {

@@ -1,5 +1,6 @@
 import BrakeRaft
 import BrakeSim
+import Foundation
 import Testing
 
 /// Checkpoints follow the chain of charters (`Specs/log.md` 7.4): after amendments replace the
@@ -37,5 +38,33 @@ import Testing
         #expect(simulation.run(maxSteps: 1_000) { $0.largestFinalCheckpoint > afterRestart },
                 "no checkpoint became final after node-4 and node-5 restarted (largest \(afterRestart))")
         #expect(simulation.report.violation == nil, "\(simulation.report)")
+    }
+
+    /// `BRAKE_SIM_CHECKPOINT_SEEDS=N` runs N seeds of the membership sweep here (8 by default).
+    static var sweepSeeds: Int { ProcessInfo.processInfo.environment["BRAKE_SIM_CHECKPOINT_SEEDS"].flatMap(Int.init) ?? 8 }
+
+    @Test("over the membership sweep, every final checkpoint holds under the charter that judges its size", arguments: 0..<4)
+    func membershipSweepAgreement(shard: Int) {
+        var runs = 0
+        var changedFinals = 0
+        var liveness: [UInt64] = []
+        for seed in (0..<Self.sweepSeeds).filter({ $0 % 4 == shard }).map({ UInt64($0 + 1) }) {
+            var simulation = Simulation.membershipSweep(seed: seed)
+            let report = simulation.run()
+            // Liveness of membership changes is the membership sweep's (MembershipSimTests); every
+            // invariant up to the step it stopped at held, the checkpoint agreement among them.
+            if report.violation?.kind == .liveness {
+                liveness.append(seed)
+            } else {
+                #expect(report.violation == nil, "seed \(seed): \(report)\nreplay with: BRAKE_SIM_MEMBERSHIP_SEED=\(seed) swift test --filter MembershipSimTests")
+            }
+            runs += 1
+            changedFinals += simulation.finalCheckpointsUnderChangedNodes
+        }
+        if runs >= 4 {
+            // The sweep reaches what this test is about: finals under charters with other nodes.
+            #expect(changedFinals > 0, "no checkpoint became final under a changed node set in \(runs) runs")
+        }
+        print("checkpoint membership shard \(shard): \(runs) seeds, \(changedFinals) finals under changed nodes, liveness stops at seeds \(liveness)")
     }
 }
