@@ -39,16 +39,23 @@ public struct ApplyResult: Sendable, Hashable {
     public var events: [RegistryEvent]
     /// The rows to write with this entry, `.meta` first; empty only for a stale index.
     public var changed: [RegistryKey]
+    /// The new bytes of each row in `changed`, in the same order (`Registry.row(for:)`); nil for a
+    /// row that no longer exists.
+    public var rows: [[UInt8]?]
     /// Whether this entry made a new charter current (an amendment passed or a revocation committed):
     /// `Registry.charter` now differs, and the shell must follow it (peers, pins, Raft membership).
     public var charterChanged: Bool
 
     /// Creates a result.
-    public init(index: UInt64, outcome: Outcome, events: [RegistryEvent], changed: [RegistryKey], charterChanged: Bool = false) {
+    public init(
+        index: UInt64, outcome: Outcome, events: [RegistryEvent], changed: [RegistryKey], rows: [[UInt8]?] = [],
+        charterChanged: Bool = false
+    ) {
         self.index = index
         self.outcome = outcome
         self.events = events
         self.changed = changed
+        self.rows = rows
         self.charterChanged = charterChanged
     }
 }

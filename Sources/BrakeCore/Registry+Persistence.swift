@@ -70,6 +70,7 @@ extension Registry {
         guard sawMeta else { throw BrakeError(.corruptState, "the registry rows have no meta row") }
         try restoreChain(epochs)
         rebuildLookup()
+        for (key, value) in rows { rowDigest.set(key, value) }
     }
 
     /// The whole state as canonical JSON, for Raft snapshots:
@@ -126,6 +127,7 @@ extension Registry {
             throw BrakeError(.corruptState, "snapshot: \(error.message)")
         }
         rebuildLookup()
+        for (key, value) in rows { rowDigest.set(key, value) }
     }
 
     /// Puts the restored epochs after genesis: indices strictly increasing, each charter of this
@@ -163,9 +165,10 @@ extension Registry {
 }
 
 extension Registry {
-    /// Hex SHA-256 of `snapshot()`: two nodes that applied the same entries have the same digest,
-    /// so operators and the harness can compare registries without shipping them.
+    /// The digest of the registry's rows (`RegistryDigest`): two nodes that applied the same entries
+    /// have the same digest, so operators and the harness can compare registries without shipping
+    /// them. Kept as rows change, so reading it costs the same however large the registry is.
     public func digestHex() -> String {
-        Bytes.sha256Hex(snapshot())
+        rowDigest.hex
     }
 }

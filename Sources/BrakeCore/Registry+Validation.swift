@@ -97,9 +97,7 @@ extension Registry {
         switch motion.kind {
         case .trigger:
             effect = .trigger
-            let inForce = lookup.unliftedPauses(of: motion.scope).compactMap { pausesByID[$0] }
-                .filter { $0.scope == motion.scope && $0.isInForce(at: now) }
-            if let pause = inForce.min(by: { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }) {
+            if let pause = lookup.unliftedPauses(of: motion.scope).first(where: { $0.isInForce(at: now) }) {
                 throw BrakeError(.alreadyPaused, "pause \(pause.id) of scope \(motion.scope) is already in force")
             }
         case .lift:

@@ -98,6 +98,8 @@ public struct Registry: Sendable, Hashable {
     var lookup = RegistryLookup()
     /// Latest attestations, reviews by attestation and pending deadlines, kept beside the tables.
     var complianceLookup = ComplianceLookup()
+    /// The digest of the rows, kept as rows change (`digestHex`).
+    var rowDigest = RegistryDigest()
 
     /// An empty registry governed by `charter`.
     public init(charter: Charter) {
@@ -106,8 +108,8 @@ public struct Registry: Sendable, Hashable {
         self.charterID = charter.id
     }
 
-    /// Equal charters, indices, times and records: the lookups and cached charter id derive from
-    /// these, so they take no part.
+    /// Equal charters, indices, times and records: the lookups, the row digest and the cached
+    /// charter id derive from these, so they take no part.
     public static func == (a: Registry, b: Registry) -> Bool {
         a.appliedIndex == b.appliedIndex && a.lastTime == b.lastTime && a.charter == b.charter
             && a.motionsByID == b.motionsByID && a.pausesByID == b.pausesByID && a.attestationsByID == b.attestationsByID
@@ -188,8 +190,11 @@ public struct Registry: Sendable, Hashable {
             }
         }
         appliedIndex = index
+        let changed: [RegistryKey] = [.meta] + changes.keys
+        let rows = changed.map { row(for: $0) }
+        for (key, value) in zip(changed, rows) { rowDigest.set(key, value) }
         return ApplyResult(
-            index: index, outcome: outcome, events: changes.events, changed: [.meta] + changes.keys,
+            index: index, outcome: outcome, events: changes.events, changed: changed, rows: rows,
             charterChanged: changes.charterChanged)
     }
 

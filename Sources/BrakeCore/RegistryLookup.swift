@@ -1,7 +1,7 @@
 /// Lookups the registry keeps beside its tables, so that applying one entry costs the same however
 /// many records the registry holds: which motions are still open (and the earliest expiry among
 /// them), which pauses still have a sunset ahead (and the earliest), and which pauses are unlifted,
-/// by scope.
+/// by scope (the table `check` consults).
 ///
 /// Everything here is derived from the tables and `lastTime`: it is rebuilt on restore, never
 /// written to rows or snapshots, and not part of the registry's equality. The registry tells it
@@ -15,8 +15,8 @@ struct RegistryLookup: Sendable {
     private var pendingSunsets: [String: Millis] = [:]
     /// The earliest of `pendingSunsets` (`Millis.max` if there is none).
     private var earliestSunset: Millis = .max
-    /// Ids of unlifted pauses, by scope (sets: no order to depend on).
-    private var unliftedByScope: [Scope: Set<String>] = [:]
+    /// The unlifted pauses, indexed by scope for `check` (its applied index is not kept here).
+    private(set) var unlifted = CheckTable.empty
 
     /// Builds the lookups for restored tables at `lastTime`.
     init(motions: [String: MotionRecord], pauses: [String: Pause], lastTime: Millis) {
@@ -39,17 +39,13 @@ struct RegistryLookup: Sendable {
 
     /// Records the current state of a pause that was just stored, at effective time `lastTime`.
     mutating func note(_ pause: Pause, lastTime: Millis) {
+        unlifted.update(pause)
         if pause.liftedAt == nil {
-            unliftedByScope[pause.scope, default: []].insert(pause.id)
             if let sunset = pause.sunset, lastTime < sunset {
                 pendingSunsets[pause.id] = sunset
                 earliestSunset = min(earliestSunset, sunset)
             }
         } else {
-            if var ids = unliftedByScope.removeValue(forKey: pause.scope) {
-                ids.remove(pause.id)
-                if !ids.isEmpty { unliftedByScope[pause.scope] = ids }
-            }
             if let sunset = pendingSunsets.removeValue(forKey: pause.id), sunset == earliestSunset {
                 earliestSunset = pendingSunsets.values.min() ?? .max
             }
@@ -72,8 +68,8 @@ struct RegistryLookup: Sendable {
         return ending
     }
 
-    /// The ids of unlifted pauses of exactly this scope (`Scope` equality).
-    func unliftedPauses(of scope: Scope) -> Set<String> {
-        unliftedByScope[scope] ?? []
+    /// The unlifted pauses of exactly this scope, oldest first.
+    func unliftedPauses(of scope: Scope) -> [Pause] {
+        unlifted.pauses(ofPath: scope.path)
     }
 }

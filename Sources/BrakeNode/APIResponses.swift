@@ -28,6 +28,11 @@ enum APIResponses {
         )
     }
 
+    /// A `200` JSON response of bytes already encoded.
+    static func json(bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     struct ErrorBody: Encodable {
         struct Detail: Encodable {
             var code: String
@@ -56,7 +61,7 @@ enum APIResponses {
         case .historyUnavailable: status = .gone
         case .tooManyStreams: status = .serviceUnavailable
         case .halted: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore: status = .serviceUnavailable
+        case .notLeader, .unavailable, .dropped, .overloaded, .poolFull, .inconsistentStore, .registryLoading: status = .serviceUnavailable
         default: status = .internalServerError
         }
         return Self.error(error.code.rawValue, error.message, status: status)

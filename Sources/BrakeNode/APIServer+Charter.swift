@@ -9,7 +9,7 @@ extension APIServer {
     /// judged by the charter before it). An index beyond the applied one is `out_of_range`: this node
     /// cannot tell yet which charter will judge it.
     func charter(_ request: Request) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let history = registry.charterHistory
         var epoch = history[history.count - 1]
         if let raw = request.uri.queryParameters.get("at") {
@@ -30,7 +30,7 @@ extension APIServer {
     /// signature; a revocation's envelope as committed), so a client checks each step under the
     /// charter before it without trusting this node.
     func charterHistory() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let history = registry.charterHistory
         var items: [CharterEpochView] = []
         for (n, epoch) in history.enumerated() {
@@ -47,14 +47,14 @@ extension APIServer {
 
     /// `GET /v1/amendments`: every amendment, oldest first.
     func amendments() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let now = await driver.currentTime().wall
         return APIResponses.json(["amendments": registry.amendments.map { AmendmentView($0, registry: registry, now: now) }])
     }
 
     /// `GET /v1/amendments/{id}`: one amendment, with its exact payload (what `brakectl sign` signs).
     func amendment(_ id: String) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         guard let record = registry.amendment(id: id) else {
             return APIResponses.error(NodeError(.notFound, "no amendment \(id)"))
         }

@@ -116,7 +116,7 @@ extension APIServer {
     /// `GET /metrics`: Prometheus text.
     func prometheus() async -> Response {
         var status = driver.publishedStatus()
-        NodeDriver.addRegistryFigures(await driver.currentRegistry(), to: &status, digest: nil)
+        if let registry = await driver.loadedRegistry() { NodeDriver.addRegistryFigures(registry, to: &status, digest: false) }
         metrics.update(from: status)
         updateCheckpointMetrics()
         metrics.eventStreams.set(Double(driver.events.count) as Double)

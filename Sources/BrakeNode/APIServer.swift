@@ -103,8 +103,10 @@ public struct APIServer: Sendable {
     /// figures (open motions, digest) computed here from its current registry, off the driver.
     func status() async -> Response {
         var status = driver.publishedStatus()
-        let registry = await driver.currentRegistry()
-        NodeDriver.addRegistryFigures(registry, to: &status, digest: driver.digests)
+        // While the registry loads, status answers without the registry's figures.
+        if let registry = await driver.loadedRegistry() {
+            NodeDriver.addRegistryFigures(registry, to: &status, digest: true)
+        }
         return APIResponses.json(status)
     }
 
@@ -130,10 +132,12 @@ public struct APIServer: Sendable {
             ? driver.checkLocal(scope, maxStalenessMillis: staleness)
             : await driver.check(scope, maxStalenessMillis: staleness, consistency: consistency, timeoutMillis: max(staleness, 1_000))
         metrics.checks(verdict.verdict.rawValue).increment()
-        return APIResponses.json(CheckView(
+        let view = CheckView(
             verdict: verdict.verdict, scope: verdict.scope, pauses: verdict.pauses.map { PauseView($0, inForce: true) }, reason: verdict.reason,
             pending: verdict.pending, pendingPauses: verdict.pendingPauses,
-            federation: driver.charter.federation, charter: charterID, node: driver.nodeID))
+            federation: driver.charter.federation, charter: charterID, node: driver.nodeID)
+        if let body = view.plainBody { return APIResponses.json(bytes: body) }
+        return APIResponses.json(view)
     }
 
     /// A verdict with the federation, charter and node that gave it, so a client can refuse an
@@ -200,12 +204,12 @@ public struct APIServer: Sendable {
     }
 
     func motions() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         return APIResponses.json(["motions": registry.motions.map(MotionView.init)])
     }
 
     func motion(_ id: String) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         guard let record = registry.motion(id: id) else {
             return APIResponses.error(NodeError(.notFound, "no motion \(id)"))
         }
@@ -213,14 +217,14 @@ public struct APIServer: Sendable {
     }
 
     func pauses() async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let now = await driver.currentTime().wall
         return APIResponses.json(["pauses": registry.pauses.map { PauseView($0, now: now) }])
     }
 
     /// `GET /v1/compliance`: every pause in force, or with `?pause=ID` that one pause, in force or not.
     func compliance(_ request: Request) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         let now = await driver.currentTime().wall
         let rows: [ComplianceRow]
         if let pauseID = request.uri.queryParameters.get("pause") {
@@ -236,7 +240,7 @@ public struct APIServer: Sendable {
 
     /// `GET /v1/attestations/{id}`: one attestation and its reviews.
     func attestation(_ id: String) async -> Response {
-        let registry = await driver.currentRegistry()
+        guard let registry = await driver.loadedRegistry() else { return APIResponses.error(NodeDriver.loadingError) }
         guard let record = registry.attestation(id: id) else {
             return APIResponses.error(NodeError(.notFound, "no attestation \(id)"))
         }

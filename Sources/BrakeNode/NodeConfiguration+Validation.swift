@@ -1,4 +1,5 @@
 import BrakeCore
+import BrakeFiles
 import BrakeReplica
 
 extension NodeConfiguration {
@@ -8,7 +9,7 @@ extension NodeConfiguration {
         "dataDir", "socket", "charter", "node", "tickMillis", "electionTicks", "heartbeatTicks", "maxBodyBytes",
         "submitTimeoutMillis", "snapshotInterval", "apiMaxConnections", "apiIdleTimeoutMillis", "maxEventStreams",
         "identity", "listen", "peers", "publicListen", "publicRequestsPerMinute", "publicBurst", "publicMaxConnections",
-        "publicMaxEventStreams", "publicTrustedProxies", "join",
+        "publicMaxEventStreams", "publicTrustedProxies", "join", "introducers", "backgroundLoadRows",
     ]
 
     /// The smallest body cap that still takes every valid declaration: a motion at its field limits
@@ -20,6 +21,7 @@ extension NodeConfiguration {
         func fail(_ field: String, _ value: Any, _ why: String) -> NodeError {
             NodeError(.config, "\(field): \(value) — \(why)")
         }
+        guard backgroundLoadRows >= 0 else { throw fail("backgroundLoadRows", backgroundLoadRows, "must be 0 or more") }
         guard (1...60_000).contains(tickMillis) else { throw fail("tickMillis", tickMillis, "must be 1 to 60000 ms") }
         guard (1...1_000).contains(heartbeatTicks) else { throw fail("heartbeatTicks", heartbeatTicks, "must be 1 to 1000") }
         guard electionTicks > heartbeatTicks, electionTicks <= 10_000 else {
@@ -49,6 +51,7 @@ extension NodeConfiguration {
         if joining, listenAddress == nil || identityDirectory == nil {
             throw fail("join", true, "a joining node is not in the charter it starts with: it needs \"listen\" and \"identity\"")
         }
+        try validateIntroducers()
         try validatePublic()
         for (peer, address) in peerAddresses.sorted(by: { $0.key < $1.key }) where !Self.isAddress(address) {
             throw fail("peers.\(peer)", address, "must be HOST:PORT")
@@ -57,5 +60,38 @@ extension NodeConfiguration {
 
     static func isAddress(_ text: String) -> Bool {
         NodeInfo.endpoint(of: text) != nil
+    }
+}
+
+extension NodeConfiguration {
+    /// Reads the introducers' node entry files (`node.pub.json`, paths already resolved), naming
+    /// the file that cannot be read or is not a valid entry (code `config`).
+    static func readIntroducers(_ paths: [String]) throws(NodeError) -> [NodeInfo] {
+        var entries: [NodeInfo] = []
+        for path in paths {
+            do {
+                entries.append(try NodeIdentity.readEntry(at: path))
+            } catch {
+                throw NodeError(.config, "introducers: \(error.message) (each item is the path of a node entry, node.pub.json)")
+            }
+        }
+        return entries
+    }
+
+    /// Introducers are for a joining node only, each a node other than this one, each id once.
+    func validateIntroducers() throws(NodeError) {
+        guard !introducers.isEmpty else { return }
+        guard joining else {
+            throw NodeError(.config, "introducers: only a joining node (\"join\": true) uses introducers; a node of the charter dials the charter's nodes")
+        }
+        var seen: Set<String> = []
+        for node in introducers {
+            guard node.id != nodeID else {
+                throw NodeError(.config, "introducers: \(node.id) — is this node itself; list nodes of the charter in force")
+            }
+            guard seen.insert(node.id).inserted else {
+                throw NodeError(.config, "introducers: \(node.id) — listed twice")
+            }
+        }
     }
 }

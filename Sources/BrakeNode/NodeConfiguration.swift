@@ -62,6 +62,17 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// charter's nodes, and is added (as a learner, then a voter) once an amendment that lists it
     /// commits (README, "Adding a node"). Needs `listenAddress` and `identityDirectory`.
     public var joining = false
+    /// Nodes a joining node dials (and whose TLS pins it accepts), besides its genesis charter's,
+    /// until the charter in force lists it: the entries (`node.pub.json`) of nodes of the charter
+    /// in force, for a federation whose genesis nodes no longer run or lead. Only with `joining`.
+    /// The file form lists the entry files' paths (`"introducers"`).
+    public var introducers: [NodeInfo] = []
+    /// A registry of more rows than this is loaded behind the check index after a restart: the
+    /// node serves `check` (from the store's check index) and takes part in Raft at once, and
+    /// answers submissions and registry reads once the rest has loaded (`registry_loading` until
+    /// then). Smaller registries load before the node serves, which takes well under 0.1 s. 0 loads
+    /// every non-empty registry in the background.
+    public var backgroundLoadRows = 2_000
 
     /// Deliberately wrong checkpoint behaviour, for tests only: `braked` sets it from
     /// `BRAKE_TEST_FORK_CHECKPOINTS` and says so loudly.
@@ -82,6 +93,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         config.snapshotInterval = snapshotInterval
         config.checkpointTesting = checkpointTesting
         config.joining = joining
+        config.introducers = introducers
         return config
     }
 
@@ -118,6 +130,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         var publicMaxEventStreams: Int?
         var publicTrustedProxies: [String]?
         var join: Bool?
+        var introducers: [String]?
+        var backgroundLoadRows: Int?
     }
 
     /// Reads a configuration file, resolving relative paths against the file's directory.
@@ -166,7 +180,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         if let v = file.publicMaxEventStreams { config.publicMaxEventStreams = v }
         config.publicTrustedProxies = file.publicTrustedProxies ?? []
         config.joining = file.join ?? false
+        if let v = file.backgroundLoadRows { config.backgroundLoadRows = v }
         do {
+            config.introducers = try Self.readIntroducers((file.introducers ?? []).map(resolve))
             try config.validate()
         } catch {
             throw NodeError(.config, "config file \(path): \(error.message)")

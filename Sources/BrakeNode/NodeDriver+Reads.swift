@@ -26,9 +26,13 @@ public struct NodeStatus: Sendable, Codable, Hashable {
     public var learners: [String] = []
     public var fresh: Bool
     public var halted: String?
+    /// True while the node loads its registry after a restart: `check` answers (from the store's
+    /// check index), the registry's figures and reads that need it wait (`registry_loading`).
+    public var registryLoading: Bool = false
     public var pausesInForce: Int
     public var openMotions: Int
-    /// Hex SHA-256 of the registry's snapshot encoding: equal on nodes that applied the same entries.
+    /// The registry's digest (`Registry.digestHex`, Specs/registry.md 13.4): equal on nodes that
+    /// applied the same entries.
     public var registryDigest: String
     /// Declarations in the pending pool: valid, not yet committed (Specs/gossip.md).
     public var poolDeclarations: Int = 0
@@ -74,8 +78,13 @@ extension NodeDriver {
         var status = consensusStatus()
         let now = clock.now()
         status.fresh = replica.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
-        status.pausesInForce = replica.registry.pausesInForce(at: now.wall).count
-        Self.addRegistryFigures(replica.registry, to: &status, digest: digests)
+        guard !replica.registryLoading else {
+            status.registryLoading = true
+            status.pausesInForce = (try? store.checkIndexCount()) ?? 0
+            return status
+        }
+        status.pausesInForce = replica.registry.checkTable.countInForce(at: now.wall)
+        Self.addRegistryFigures(replica.registry, to: &status, digest: true)
         return status
     }
 
@@ -123,17 +132,22 @@ extension NodeDriver {
         var status = view.status
         let now = clock.now()
         status.fresh = view.basis.isFresh(maxStalenessMillis: freshnessWindow, at: now.monotonic)
-        status.pausesInForce = view.table.pauses.filter { $0.isInForce(at: now.wall) }.count
+        status.pausesInForce = view.table.countInForce(at: now.wall)
+        if view.registryLoading {
+            status.registryLoading = true
+            // The index counts the pauses not lifted; their sunsets are not evaluated here.
+            status.pausesInForce = (try? store.checkIndexCount()) ?? 0
+        }
         return status
     }
 
     /// Fills in what the registry says beyond the published status: the open motions (counted by
-    /// the registry's lookup, not by listing them) and, unless `digest` is nil, the registry digest
-    /// from `digest`, which encodes the whole registry once per applied index. The pauses in force
+    /// the registry's lookup, not by listing them) and, with `digest`, the registry digest (kept by
+    /// the registry row by row, so neither costs more on a larger registry). The pauses in force
     /// come from the published check table (`publishedStatus`).
-    static func addRegistryFigures(_ registry: Registry, to status: inout NodeStatus, digest: RegistryDigestCache?) {
+    static func addRegistryFigures(_ registry: Registry, to status: inout NodeStatus, digest: Bool) {
         status.openMotions = registry.openMotionCount
-        if let digest { status.registryDigest = digest.digest(of: registry) }
+        if digest { status.registryDigest = registry.digestHex() }
     }
 
     /// Answers whether `scope` is paused.
@@ -150,13 +164,16 @@ extension NodeDriver {
         case .linearizable:
             guard await confirmRead(timeoutMillis: timeoutMillis) else {
                 // Not confirmed: unknown, unless a self-certifying trigger this node holds covers it.
-                return replica.registry.checkTable.check(
+                return CheckTable.empty.check(
                     scope, at: clock.now().wall, fresh: false,
                     unknownReason: "could not confirm a linearizable read with a quorum within \(timeoutMillis) ms",
                     pending: replica.pendingTriggers)
             }
-            return replica.registry.checkTable.check(
-                scope, at: clock.now().wall, fresh: true, unknownReason: "", pending: replica.pendingTriggers)
+            guard let table = committedTable(covering: scope) else {
+                return CheckTable.empty.check(
+                    scope, at: clock.now().wall, fresh: false, unknownReason: "the check index could not be read", pending: replica.pendingTriggers)
+            }
+            return table.check(scope, at: clock.now().wall, fresh: true, unknownReason: "", pending: replica.pendingTriggers)
         }
     }
 
@@ -166,9 +183,11 @@ extension NodeDriver {
         let now = clock.now()
         let reason = view.basis.halted.map { "the node halted after a storage failure: \($0)" }
             ?? "this node has not heard from a quorum within \(maxStalenessMillis) ms"
-        return view.table.check(
-            scope, at: now.wall, fresh: view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic),
-            unknownReason: reason, pending: view.pending)
+        let fresh = view.basis.isFresh(maxStalenessMillis: Int64(maxStalenessMillis), at: now.monotonic)
+        if view.registryLoading {
+            return checkFromIndex(scope, view: view, fresh: fresh, unknownReason: reason)
+        }
+        return view.table.check(scope, at: now.wall, fresh: fresh, unknownReason: reason, pending: view.pending)
     }
 
     /// The registry as this node has applied it.

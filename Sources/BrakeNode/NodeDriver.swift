@@ -26,9 +26,6 @@ public actor NodeDriver {
     public nonisolated let events: EventHub
     /// The check table and freshness, published after every batch for `check`.
     public nonisolated let published: PublishedReads
-    /// The registry digest of the last applied index asked for, so `status` encodes the registry
-    /// once per change rather than once per request.
-    nonisolated let digests = RegistryDigestCache()
 
     var replica: BrakeReplica
     var submissions: [UInt64: CheckedContinuation<SubmitAnswer, Never>] = [:]
@@ -36,9 +33,6 @@ public actor NodeDriver {
     var nextRequestID: UInt64 = 1
     /// Whether a drain is queued behind the inputs waiting for the driver.
     var drainScheduled = false
-    /// The check table last published, and whether applied entries changed the pauses since.
-    var checkTable = CheckTable.empty
-    var checkTableStale = true
 
     /// Opens the node's core from its store. Refuses (`inconsistent_store`) a store whose registry
     /// and log disagree.
@@ -66,25 +60,33 @@ public actor NodeDriver {
             snapshotsInstalled: 0, clockRefusedAppends: 0, voters: [], fresh: false, halted: nil, pausesInForce: 0, openMotions: 0,
             registryDigest: ""), charter: charter)
 
-        let persisted = try store.loadRaftState()
-        let rows = try store.registryRows()
-        let registry = try Registry(charter: charter, rows: try rows.map { (key: try RegistryKey(bytes: $0.key), value: $0.value) })
+        let started = ContinuousClock.now
+        let (registry, complete) = try Self.openRegistry(store: store, charter: charter, configuration: configuration, logger: logger)
+        // A registry that loads in the background brings the snapshot's data with it (the whole
+        // registry as of the snapshot), so the start reads only what does not grow with the registry.
+        let persisted = try store.loadRaftState(snapshotData: complete)
+        logger.info("raft state: \(persisted.entries.count) log entries after the snapshot at \(persisted.snapshot?.metadata.index ?? 0)\(complete ? "" : " (its data loads with the registry)"), loaded in \(Self.millis(since: started)) ms")
         // A pool row that no longer decodes is dropped (the core deletes rows it does not re-admit).
         let pooled = try store.pooledEnvelopes().compactMap { try? Envelope(json: $0.envelope) }
         var stored = BrakeReplica.Stored(
             hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
             pool: pooled)
+        stored.registryComplete = complete
         stored.checkpoints = try Self.storedCheckpoints(store, charterChanges: registry.charterHistory.dropFirst().map(\.index))
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
             stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),
             checkpointKey: checkpointKey)
         published.publishCharter(replica.currentCharter)
+        logger.info("store opened in \(Self.millis(since: started)) ms")
     }
 
-    /// Brings the node up: re-applies committed entries the registry has not seen.
-    public func start() {
+    /// Brings the node up: re-applies committed entries the registry has not seen, or, when the
+    /// registry opened with its head only, starts loading the rest (`NodeDriver+Loading`), unless
+    /// `loadRegistry` is false (tests that look at a node while it loads call `loadRegistry()`).
+    public func start(loadRegistry: Bool = true) {
         drain()
+        if loadRegistry { loadRegistryInBackground() }
     }
 
     /// Advances time by one tick.
@@ -158,14 +160,10 @@ public actor NodeDriver {
     /// Carries out every batch the core has, in its order, then publishes what `check` reads.
     func drain() {
         defer {
-            // The table changes only when pauses do: rebuilding it (a copy and sort of every pause)
-            // after every batch would cost the driver O(pauses) per batch.
-            if checkTableStale {
-                checkTable = replica.registry.checkTable
-                checkTableStale = false
-            }
+            // The registry keeps the table as it stores pauses: taking it is a copy of a value.
             published.publish(.init(
-                table: checkTable, basis: replica.readBasis(), status: consensusStatus(), pending: replica.pendingTriggers))
+                table: replica.registry.checkTable, basis: replica.readBasis(), status: consensusStatus(),
+                pending: replica.pendingTriggers, registryLoading: replica.registryLoading))
         }
         while replica.hasReady {
             let ready = replica.ready()
@@ -198,30 +196,35 @@ public actor NodeDriver {
     func carryOut(_ ready: ReplicaReady) throws {
         // 0. The peer set follows the charter before anything is sent to a new node.
         if let peers = ready.peers { transport.follow(peers) }
-        // 1. Durable before anything that depends on it leaves the node.
-        if ready.needsPersist {
-            try store.persist(
-                hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
-                registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
-        }
-        if let install = ready.install {
-            logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
-        }
-        try persistCheckpoints(ready.checkpoints)
-        // 2. Send.
-        if !ready.messages.isEmpty { transport.send(ready.messages) }
-        // 3. Applied rows, events, the permanent history and the applied index, the whole batch in
-        //    one transaction.
-        try store.applyCommitted(ready.applied.map { applied in
+        let applied = ready.applied.map { applied in
             BrakeStore.AppliedEntry(
                 index: applied.entry.index,
                 writes: applied.writes.map { RegistryWrite(key: $0.key, value: $0.value) },
                 events: applied.result.events.map { (type: $0.type, json: $0.jsonBytes()) },
                 history: applied.entry)
-        })
-        try store.writePool(ready.pool.map { (id: $0.id, envelope: $0.envelope) })
-        if ready.install != nil || ready.applied.contains(where: { $0.result.events.contains(where: \.changesPauses) }) {
-            checkTableStale = true
+        }
+        let pool = ready.pool.map { (id: $0.id, envelope: $0.envelope) }
+        if ready.needsPersist, ready.install == nil, ready.messages.isEmpty {
+            // 1-3 at once: nothing waits to leave the node between Raft's write and the apply (a
+            // single node), so the log, the applied batch and the pool share one transaction.
+            try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: applied, pool: pool)
+            try persistCheckpoints(ready.checkpoints)
+        } else {
+            // 1. Durable before anything that depends on it leaves the node.
+            if ready.needsPersist {
+                try store.persist(
+                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
+                    registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
+            }
+            if let install = ready.install {
+                logger.info("installed snapshot through index \(install.snapshot.metadata.index)")
+            }
+            try persistCheckpoints(ready.checkpoints)
+            // 2. Send.
+            if !ready.messages.isEmpty { transport.send(ready.messages) }
+            // 3. Applied rows, events, the permanent history and the applied index, the whole batch
+            //    and the pool in one transaction.
+            try store.applyCommitted(applied, pool: pool)
         }
         if ready.install != nil || ready.applied.contains(where: \.result.charterChanged) {
             published.publishCharter(replica.currentCharter)

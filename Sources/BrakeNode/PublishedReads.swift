@@ -19,6 +19,9 @@ public final class PublishedReads: Sendable {
         public var status: NodeStatus
         /// The self-certifying triggers the node holds (pending `paused`, Specs/gossip.md).
         public var pending: [PendingTrigger] = []
+        /// Whether the registry is still loading after a restart: `check` then reads the store's
+        /// check index instead of `table` (`NodeDriver+Loading`).
+        public var registryLoading = false
     }
 
     private let state: Mutex<View>

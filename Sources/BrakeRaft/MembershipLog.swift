@@ -30,6 +30,15 @@ struct MembershipLog: Sendable {
         changes.last(where: { $0.index <= index })?.membership ?? base
     }
 
+    /// Every node that is a member (voter or learner) of the membership in effect at `index` or
+    /// of any conf entry after it, sorted: with `index` the commit index, every node that may
+    /// still belong to the group whichever way the uncommitted suffix of the log goes.
+    func members(from index: UInt64) -> [NodeID] {
+        var nodes = Set(membership(at: index).members)
+        for change in changes where change.index > index { nodes.formUnion(change.membership.members) }
+        return nodes.sorted()
+    }
+
     /// Takes the conf entries among newly appended `entries` into effect. A conf entry that
     /// makes no sense against the membership before it changes nothing, on every node alike.
     mutating func append(_ entries: some Sequence<Entry>) {

@@ -13,6 +13,14 @@ extension RaftNode {
         log.compact(Snapshot(metadata: metadata, data: snapshotData))
     }
 
+    /// Gives the snapshot this node restarted from its data, when the shell opened it with the
+    /// metadata only (the data is the whole state machine: a node restarted on a large store reads
+    /// it after it serves). Ignored unless the snapshot held is still the one of `index`.
+    public mutating func attachSnapshotData(_ data: [UInt8], index: UInt64) {
+        guard let snapshot = log.snapshot, snapshot.metadata.index == index, snapshot.data.isEmpty else { return }
+        log.snapshot = Snapshot(metadata: snapshot.metadata, data: data)
+    }
+
     mutating func handleSnapshot(from peer: NodeID, _ snap: Snapshot) {
         let index = snap.metadata.index
         guard index < .max, snap.metadata.term <= term else { return }  // malformed

@@ -126,6 +126,11 @@ public struct RaftNode: Sendable {
     /// The membership in effect: the one after the last conf entry in this node's log (thesis
     /// §4.1: a configuration is used as soon as it is in the log, committed or not).
     public var membership: Membership { log.memberships.latest }
+    /// Every node that may still be a member: those of the membership at the commit index and of
+    /// every conf entry after it in this node's log, sorted. A conf entry that is not committed
+    /// may yet be overwritten (a new leader's log wins), so a node its suffix removed may still be
+    /// the member, even the leader, whose messages overwrite it: the shell must keep hearing it.
+    public var possibleMembers: [NodeID] { log.memberships.members(from: log.committed) }
     /// The voting members, sorted (of `membership`).
     public var voters: [NodeID] { membership.voters }
     /// The non-voting members, sorted (of `membership`).

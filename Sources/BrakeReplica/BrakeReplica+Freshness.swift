@@ -28,13 +28,15 @@ extension BrakeReplica {
     /// The monotonic time of the latest contact with a quorum that this node's applied state
     /// reflects, or nil when it has none.
     func currentContact() -> Int64? {
-        guard halted == nil, registry.appliedIndex >= raft.commitIndex else { return nil }
+        // While the registry loads, the check index answers through `checkBasisIndex`.
+        let applied = checkBasisIndex
+        guard halted == nil, applied >= raft.commitIndex else { return nil }
         switch raft.role {
         case .leader:
             return quorumContact(at: now.monotonic)
         case .follower:
             guard let contact = leaderContact, contact.term == raft.term, raft.leader != nil,
-                  registry.appliedIndex >= contact.commit else { return nil }
+                  applied >= contact.commit else { return nil }
             return contact.at
         case .preCandidate, .candidate:
             return nil

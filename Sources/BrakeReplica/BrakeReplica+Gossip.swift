@@ -19,6 +19,9 @@ struct GossipState: Sendable {
     /// Ticks since the pool was last partly admitted again, and where the next slice starts.
     var revalidateElapsed = 0
     var revalidateCursor = 0
+    /// An entry of the batch being applied changed what admission depends on: the whole pool is
+    /// admitted again once, after the batch, rather than after each such entry.
+    var revalidateAfterBatch = false
 
     init(seed: UInt64) {
         random = SplitMix64(seed: seed)
@@ -91,6 +94,8 @@ extension BrakeReplica {
 
     /// Whether a peer's item holds a signature this node neither pools nor has applied.
     func lacks(_ item: GossipDigest.Item) -> Bool {
+        // A registry still loading cannot say what it has applied: pull nothing until it is loaded.
+        guard loading == nil else { return false }
         if registry.attestation(id: item.id) != nil { return false }
         var known = Set(pool.entries[item.id]?.parties ?? [])
         if let record = registry.motion(id: item.id) {
@@ -135,6 +140,7 @@ extension BrakeReplica {
     /// fails any step is dropped; the peer is not trusted for any of it). A leader proposes what
     /// they add at once.
     mutating func receiveDeclarations(_ envelopes: [[UInt8]], from peer: NodeID) {
+        guard loading == nil else { return }
         var added = false
         for bytes in envelopes.prefix(config.gossip.pullsPerRound) {
             guard let envelope = try? Envelope(json: bytes) else { continue }

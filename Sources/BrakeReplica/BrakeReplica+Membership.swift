@@ -45,8 +45,11 @@ extension BrakeReplica {
         pending.peers = nodes
     }
 
-    /// Raft's voters and learners as this node's log has them.
-    var raftMembers: [NodeID] { raft.membership.members }
+    /// Raft's voters and learners as this node's log has them, with every node a conf entry not
+    /// yet committed here removed (`RaftNode.possibleMembers`): until the removal commits, that
+    /// node may be the leader whose log overwrites it, and dropping its messages would leave this
+    /// node with the uncommitted removal for good (the membership sweep found it: seed 29).
+    var raftMembers: [NodeID] { raft.possibleMembers }
 
     /// The entry for `id` in the charter in force or, for a node it dropped, in the latest charter
     /// of the chain that listed it.

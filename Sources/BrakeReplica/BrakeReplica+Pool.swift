@@ -27,7 +27,9 @@ extension BrakeReplica {
 
     /// What applying one committed entry means for the pool: the parties it recorded leave their
     /// entry; a motion it closed or an attestation it recorded leaves the pool; and when it changed
-    /// pauses or closed motions, every entry is admitted again.
+    /// pauses or closed motions, every entry is admitted again once the batch is applied
+    /// (`revalidatePoolAfterBatch`): once per batch, so a batch of n such entries costs one pass
+    /// over the pool, not n.
     mutating func poolNoteApplied(_ result: ApplyResult) {
         guard pool.count > 0 else { return }
         if case .accepted(let receipt) = result.outcome {
@@ -47,7 +49,15 @@ extension BrakeReplica {
                 if event.changesPauses { revalidate = true }
             }
         }
-        if revalidate { pool.revalidate(registry: registry, at: nextStamp) }
+        if revalidate { gossip.revalidateAfterBatch = true }
+    }
+
+    /// Admits the whole pool again against the registry the batch left, if an entry of the batch
+    /// asked for it.
+    mutating func revalidatePoolAfterBatch() {
+        guard gossip.revalidateAfterBatch else { return }
+        gossip.revalidateAfterBatch = false
+        pool.revalidate(registry: registry, at: nextStamp)
     }
 
     /// Once per tick: expired motions leave the pool, a slice of the pool is admitted again (so an

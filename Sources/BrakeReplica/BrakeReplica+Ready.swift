@@ -34,6 +34,11 @@ extension BrakeReplica {
             noteHeartbeatsSent(step.messages)
             for message in step.messages {
                 if case .snapshot(let snapshot) = message.kind {
+                    // While the registry loads, the snapshot's data is not read yet: Raft probes again later.
+                    guard loading == nil else {
+                        raft.reportSnapshot(message.to, index: snapshot.metadata.index, .failed)
+                        continue
+                    }
                     startTransfer(to: message.to, snapshot, term: message.term)
                 } else {
                     pending.messages.append(PeerMessage(from: nodeID, to: message.to, body: .raft(message)))
@@ -48,6 +53,7 @@ extension BrakeReplica {
             for entry in step.committedEntries where halted == nil {
                 apply(entry)
             }
+            revalidatePoolAfterBatch()
             for read in step.readStates {
                 reads[read.requestID]?.index = read.index
             }
@@ -64,7 +70,7 @@ extension BrakeReplica {
 
     /// Applies one committed entry to the registry and answers whoever waits for it.
     mutating func apply(_ entry: Entry) {
-        guard entry.index > registry.appliedIndex else { return }
+        guard entry.index > registry.appliedIndex, !deferWhileLoading(entry) else { return }
         let ahead = verifiedAhead.removeValue(forKey: entry.index)
         if verifiedAhead.count >= Self.verifiedAheadLimit / 2 {
             // Memos of entries a snapshot skipped or a new leader replaced: drop what is behind.
@@ -73,7 +79,7 @@ extension BrakeReplica {
         let memo = inFlight[entry.index]?.memo ?? ahead ?? .none
         // A membership change is Raft's own: a no-op for the registry (its history keeps the data).
         let result = registry.apply(index: entry.index, data: entry.isConfEntry ? [] : entry.data, memo: memo)
-        let writes = result.changed.map { (key: $0.bytes, value: registry.row(for: $0)) }
+        let writes = zip(result.changed, result.rows).map { (key: $0.bytes, value: $1) }
         lastStamp = max(lastStamp, registry.lastTime)
         pending.applied.append(AppliedEntry(entry: entry, result: result, writes: writes))
         poolNoteApplied(result)

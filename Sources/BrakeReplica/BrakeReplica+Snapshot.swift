@@ -204,12 +204,13 @@ extension BrakeReplica {
                 index: snapshot.metadata.index, term: snapshot.metadata.term,
                 received: UInt64(snapshot.data.count), state: .installed))))
         }
+        endLoadingByInstall()
     }
 
     /// Takes a registry snapshot and compacts the log when enough entries were applied since the last.
     mutating func maybeCompact() {
         let applied = registry.appliedIndex
-        guard halted == nil, applied >= snapshotIndex + max(config.snapshotInterval, 1) else { return }
+        guard halted == nil, loading == nil, applied >= snapshotIndex + max(config.snapshotInterval, 1) else { return }
         do {
             try raft.compact(through: applied, snapshotData: registry.snapshot())
         } catch {

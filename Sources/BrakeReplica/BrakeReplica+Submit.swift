@@ -24,6 +24,10 @@ extension BrakeReplica {
             answerSubmit(origin, .refused(.node(NodeError(.halted, "storage failed, node stopped writing: \(halted)"))))
             return
         }
+        guard loading == nil else {
+            answerSubmit(origin, .refused(.node(Self.loadingRefusal)))
+            return
+        }
         let admission: Admission?
         switch registry.admit(envelope, at: nextStamp, memo: memo) {
         case .success(let a): admission = a
@@ -74,6 +78,10 @@ extension BrakeReplica {
         let origin = Origin.peer(peer, requestID)
         if let halted {
             answerSubmit(origin, .refused(.node(NodeError(.halted, "the leader's storage failed: \(halted)"))))
+            return
+        }
+        guard loading == nil else {
+            answerSubmit(origin, .refused(.node(Self.loadingRefusal)))
             return
         }
         guard raft.role == .leader else {

@@ -82,6 +82,8 @@ public struct BrakeReplica: Sendable {
     var gossip: GossipState
     /// Censorship alarms and the leader this node suspects (`BrakeReplica+Censorship`).
     var censorship = CensorshipState()
+    /// Set while the registry loads after a restart (`BrakeReplica+Loading`).
+    var loading: RegistryLoading?
 
     /// What inputs produced that is not in Raft's own `Ready`: messages and answers.
     var pending = ReplicaReady()
@@ -138,6 +140,9 @@ public struct BrakeReplica: Sendable {
         public var checkpoints = StoredCheckpoints()
         /// The pending pool as stored: each entry's merged envelope.
         public var pool: [Envelope]
+        /// False when `registry` is only the head of the stored registry (its meta row and charter
+        /// epochs) and the shell loads the rest, to hand over with `finishLoading(_:)`.
+        public var registryComplete = true
 
         /// Creates the stored state.
         public init(hardState: HardState, snapshot: Snapshot?, entries: [Entry], registry: Registry, pool: [Envelope] = []) {
@@ -197,7 +202,11 @@ public struct BrakeReplica: Sendable {
             charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
             charterChanges: Array(stored.registry.charterHistory.dropFirst()), appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         self.pool = DeclarationPool(limits: config.poolLimits)
-        restorePool(stored.pool)
+        if stored.registryComplete {
+            restorePool(stored.pool)
+        } else {
+            loading = RegistryLoading(pool: stored.pool)
+        }
         notePromotions(stored.entries)
         // A node some charter of the chain listed (a removed one too: it starts, outside the
         // membership, and never campaigns), a Raft member, or a joining node.

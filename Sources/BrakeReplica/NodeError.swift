@@ -38,6 +38,9 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let poolFull = Code(rawValue: "pool_full")
         /// The node is shutting down.
         public static let unavailable = Code(rawValue: "unavailable")
+        /// The node restarted and is still loading its registry from its store: `check` answers
+        /// already (from the store's check index), submissions and registry reads wait; retry shortly.
+        public static let registryLoading = Code(rawValue: "registry_loading")
     }
 
     /// The stable code.

@@ -117,7 +117,7 @@ extension BrakeStore {
             snapshot: try environment.openDatabase(named: "snapshot"),
             registry: try environment.openDatabase(named: "registry"),
             events: try environment.openDatabase(named: "events"),
-            history: meta, leaves: meta, merkle: meta, pool: meta, checkpoints: meta, evidence: meta)
+            history: meta, leaves: meta, merkle: meta, pool: meta, checkpoints: meta, evidence: meta, checks: meta)
         let bytes = Int(info.st_size)
         return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()

@@ -9,16 +9,16 @@ extension BrakeStore {
     /// its id, nil deletes it. An id that is empty or longer than `maxKeySize` fails with
     /// `store_invalid` and changes nothing.
     public func writePool(_ changes: [(id: String, envelope: [UInt8]?)]) throws(StoreError) {
-        guard !changes.isEmpty else { return }
-        for change in changes { try validate(key: Array(change.id.utf8)) }
-        let tables = self.tables
-        try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
-            for change in changes {
-                if let envelope = change.envelope {
-                    try txn.put(tables.pool, Array(change.id.utf8), envelope)
-                } else {
-                    try txn.delete(tables.pool, Array(change.id.utf8))
-                }
+        try applyCommitted([], pool: changes)
+    }
+
+    /// The body of `writePool`.
+    static func writePool(_ changes: [(id: String, envelope: [UInt8]?)], in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
+        for change in changes {
+            if let envelope = change.envelope {
+                try txn.put(tables.pool, Array(change.id.utf8), envelope)
+            } else {
+                try txn.delete(tables.pool, Array(change.id.utf8))
             }
         }
     }

@@ -7,14 +7,15 @@ import BrakeRaft
 /// `term(at: firstIndex - 1)` still answers Raft's append consistency check (§5.3).
 extension BrakeStore {
     /// Everything Raft needs to restart: the hard state (zero when never saved), the snapshot if one was
-    /// stored, and the log entries after it, in index order.
-    public func loadRaftState() throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
+    /// stored, and the log entries after it, in index order. Without `snapshotData` the snapshot
+    /// comes with its metadata only (its data is the whole registry: `snapshotData()` reads it later).
+    public func loadRaftState(snapshotData: Bool = true) throws(StoreError) -> (hardState: HardState, snapshot: Snapshot?, entries: [Entry]) {
         let tables = self.tables
         let state = try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
             let hardState = try txn.get(tables.meta, MetaKey.hardState).map(StoreCodec.decodeHardState) ?? HardState()
             var snapshot: Snapshot?
             if let metadata = try Self.snapshotMetadata(txn.handle, tables) {
-                let data = try txn.get(tables.snapshot, MetaKey.snapshotData) ?? []
+                let data = snapshotData ? try txn.get(tables.snapshot, MetaKey.snapshotData) ?? [] : []
                 snapshot = Snapshot(metadata: metadata, data: data)
             }
             let entries = try Self.entries(txn.handle, tables, from: 0, through: .max)
@@ -22,6 +23,15 @@ extension BrakeStore {
         }
         durableTermVote.withLock { $0 = (state.hardState.term, state.hardState.vote) }
         return state
+    }
+
+    /// The stored snapshot's index and data, or nil when none is stored.
+    public func snapshotData() throws(StoreError) -> (index: UInt64, data: [UInt8])? {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            guard let metadata = try Self.snapshotMetadata(txn.handle, tables) else { return nil }
+            return (metadata.index, try txn.get(tables.snapshot, MetaKey.snapshotData) ?? [])
+        }
     }
 
     /// Persists a Raft `Ready` batch in ONE write transaction, durable unless it changes only the
@@ -47,10 +57,7 @@ extension BrakeStore {
             for row in registry.rows { try validate(key: row.key) }
         }
         let tables = self.tables
-        // Raft needs term, vote and log durable before it answers; a change of the commit index
-        // alone can be recomputed after a crash, so it is written without an fsync.
-        let commitOnly = entries.isEmpty && snapshot == nil && registry == nil
-            && hardState.map { next in durableTermVote.withLock { $0.map { $0.term == next.term && $0.vote == next.vote } ?? false } } == true
+        let commitOnly = snapshot == nil && registry == nil && changesOnlyCommit(hardState: hardState, entries: entries)
         try environment.write(durable: !commitOnly) { (txn: inout WriteTransaction) throws(StoreError) in
             if let snapshot {
                 try Self.install(snapshot, in: &txn, tables)
@@ -58,32 +65,47 @@ extension BrakeStore {
             if let registry {
                 try txn.clear(tables.registry)
                 for row in registry.rows { try txn.put(tables.registry, row.key, row.value) }
+                try Self.rebuildCheckIndex(in: &txn, tables)
                 try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(registry.appliedIndex))
                 try Self.resetEvents(through: registry.appliedIndex, in: &txn, tables)
                 try Self.restartHistory(after: registry.appliedIndex, in: &txn, tables)
             }
-            if let first = entries.first {
-                for (offset, entry) in entries.enumerated() where entry.index != first.index &+ UInt64(offset) {
-                    throw .corrupt("refused to persist entries: index \(entry.index) follows \(first.index &+ UInt64(offset) &- 1); entries must be contiguous")
-                }
-                let base = try Self.logBase(txn.handle, tables)
-                let last = try Self.lastIndex(txn.handle, tables)
-                guard first.index > base.index else {
-                    throw .corrupt("refused to persist entry \(first.index): the log is compacted through \(base.index)")
-                }
-                guard first.index <= last &+ 1 else {
-                    throw .corrupt("refused to persist entry \(first.index): the log ends at \(last), which would leave a gap")
-                }
-                try Self.deleteLog(in: &txn, tables, from: first.index)
-                for entry in entries {
-                    try txn.put(tables.log, StoreCodec.logKey(entry.index), StoreCodec.encode(entry: entry))
-                }
-            }
-            if let hardState {
-                try txn.put(tables.meta, MetaKey.hardState, StoreCodec.encode(hardState: hardState))
-            }
+            try Self.writeLog(hardState: hardState, entries: entries, in: &txn, tables)
         }
         if let hardState { durableTermVote.withLock { $0 = (hardState.term, hardState.vote) } }
+    }
+
+    /// Whether a batch of `hardState` and `entries` changes only the commit index (term and vote
+    /// as last written, no entries). Raft needs term, vote and log durable before it answers; a
+    /// change of the commit index alone can be recomputed after a crash, so it is written without
+    /// an fsync.
+    func changesOnlyCommit(hardState: HardState?, entries: [Entry]) -> Bool {
+        entries.isEmpty
+            && hardState.map { next in durableTermVote.withLock { $0.map { $0.term == next.term && $0.vote == next.vote } ?? false } } == true
+    }
+
+    /// Steps 2 and 3 of `persist`: the entries (a conflicting suffix truncated) and the hard state.
+    static func writeLog(hardState: HardState?, entries: [Entry], in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
+        if let first = entries.first {
+            for (offset, entry) in entries.enumerated() where entry.index != first.index &+ UInt64(offset) {
+                throw .corrupt("refused to persist entries: index \(entry.index) follows \(first.index &+ UInt64(offset) &- 1); entries must be contiguous")
+            }
+            let base = try Self.logBase(txn.handle, tables)
+            let last = try Self.lastIndex(txn.handle, tables)
+            guard first.index > base.index else {
+                throw .corrupt("refused to persist entry \(first.index): the log is compacted through \(base.index)")
+            }
+            guard first.index <= last &+ 1 else {
+                throw .corrupt("refused to persist entry \(first.index): the log ends at \(last), which would leave a gap")
+            }
+            try Self.deleteLog(in: &txn, tables, from: first.index)
+            for entry in entries {
+                try txn.put(tables.log, StoreCodec.logKey(entry.index), StoreCodec.encode(entry: entry))
+            }
+        }
+        if let hardState {
+            try txn.put(tables.meta, MetaKey.hardState, StoreCodec.encode(hardState: hardState))
+        }
     }
 
     /// The stored entries with index in `from...through`, in order. Entries already compacted away or past

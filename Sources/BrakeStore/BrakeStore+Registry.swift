@@ -48,34 +48,51 @@ extension BrakeStore {
     /// after a snapshot install): applying an entry twice is refused with `store_corrupt` and
     /// changes nothing. A key that is empty or longer than `maxKeySize` fails with `store_invalid`
     /// and changes nothing.
-    public func applyCommitted(_ batch: [AppliedEntry]) throws(StoreError) {
-        guard !batch.isEmpty else { return }
+    ///
+    /// `pool` changes (as `writePool`) go into the same transaction.
+    public func applyCommitted(_ batch: [AppliedEntry], pool: [(id: String, envelope: [UInt8]?)] = []) throws(StoreError) {
+        guard !batch.isEmpty || !pool.isEmpty else { return }
+        try validate(batch, pool: pool)
+        let tables = self.tables
+        try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
+            try Self.writeApplied(batch, in: &txn, tables)
+            try Self.writePool(pool, in: &txn, tables)
+        }
+    }
+
+    /// Refuses (`store_invalid`) a batch with a bad key or a history entry of another index, or a
+    /// pool change with a bad id.
+    func validate(_ batch: [AppliedEntry], pool: [(id: String, envelope: [UInt8]?)]) throws(StoreError) {
         for entry in batch {
             for write in entry.writes { try validate(key: write.key) }
             if let history = entry.history, history.index != entry.index {
                 throw .invalid("the history entry has index \(history.index), not the applied index \(entry.index)")
             }
         }
-        let tables = self.tables
-        try environment.write(durable: false) { (txn: inout WriteTransaction) throws(StoreError) in
-            var applied = try Self.appliedIndex(txn.handle, tables)
-            for entry in batch {
-                guard entry.index > applied else {
-                    throw .corrupt("refused to apply entry \(entry.index): entries through \(applied) are already applied")
-                }
-                for write in entry.writes {
-                    if let value = write.value {
-                        try txn.put(tables.registry, write.key, value)
-                    } else {
-                        try txn.delete(tables.registry, write.key)
-                    }
-                }
-                try Self.putEvents(entry.events, of: entry.index, in: &txn, tables)
-                if let history = entry.history { try Self.putHistory(history, in: &txn, tables) }
-                applied = entry.index
+        for change in pool { try validate(key: Array(change.id.utf8)) }
+    }
+
+    /// The body of `applyCommitted`: each entry's rows, events and history, then the applied index.
+    static func writeApplied(_ batch: [AppliedEntry], in txn: inout WriteTransaction, _ tables: Tables) throws(StoreError) {
+        guard !batch.isEmpty else { return }
+        var applied = try Self.appliedIndex(txn.handle, tables)
+        for entry in batch {
+            guard entry.index > applied else {
+                throw .corrupt("refused to apply entry \(entry.index): entries through \(applied) are already applied")
             }
-            try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(applied))
+            for write in entry.writes {
+                try Self.followCheckIndex(key: write.key, value: write.value, in: &txn, tables)
+                if let value = write.value {
+                    try txn.put(tables.registry, write.key, value)
+                } else {
+                    try txn.delete(tables.registry, write.key)
+                }
+            }
+            try Self.putEvents(entry.events, of: entry.index, in: &txn, tables)
+            if let history = entry.history { try Self.putHistory(history, in: &txn, tables) }
+            applied = entry.index
         }
+        try txn.put(tables.meta, MetaKey.appliedIndex, StoreCodec.encode(applied))
     }
 
     /// The index of the last entry whose writes are in the registry tables; 0 for a new store.
@@ -101,6 +118,25 @@ extension BrakeStore {
             try txn.scan(tables.registry, from: start) { (key, value) throws(StoreError) in
                 rows.append((key, value))
                 return rows.count < limit
+            }
+            return rows
+        }
+    }
+
+    /// The rows a restarted node needs before the rest of its registry: the meta row (applied index,
+    /// last time, charter id) and the charter epochs (`c/`), from one consistent snapshot. Their
+    /// number does not grow with the entries applied, only with the amendments passed.
+    public func registryHeadRows() throws(StoreError) -> [(key: [UInt8], value: [UInt8])] {
+        let tables = self.tables
+        return try environment.read { (txn: borrowing ReadTransaction) throws(StoreError) in
+            var rows: [(key: [UInt8], value: [UInt8])] = []
+            let meta = Array("meta".utf8)
+            if let value = try txn.get(tables.registry, meta) { rows.append((meta, value)) }
+            let epochs = Array("c/".utf8)
+            try txn.scan(tables.registry, from: epochs) { (key, value) throws(StoreError) in
+                guard key.starts(with: epochs) else { return false }
+                rows.append((key, value))
+                return true
             }
             return rows
         }

@@ -11,7 +11,8 @@ import Synchronization
 /// `history` (every applied entry by index), `leaves` (leaf position to entry index) and `merkle` (the
 /// Merkle tree's complete nodes), which Raft's compaction never touches (`BrakeStore+History.swift`),
 /// `pool` (the pending pool: declarations not yet committed, `BrakeStore+Pool.swift`), and
-/// `checkpoints` and `evidence` (`BrakeStore+Checkpoints.swift`).
+/// `checkpoints` and `evidence` (`BrakeStore+Checkpoints.swift`), and `checks`, the pauses not lifted by
+/// scope, which `check` reads while a restarted node loads its registry (`BrakeStore+CheckIndex.swift`).
 /// The byte layouts are documented on `StoreCodec`.
 ///
 /// Every method is one LMDB transaction, and every method that writes returns only after LMDB's commit has
@@ -36,6 +37,8 @@ public final class BrakeStore: @unchecked Sendable {
         let pool: LMDBDatabase
         let checkpoints: LMDBDatabase
         let evidence: LMDBDatabase
+        /// The check index: pauses not lifted by scope (`BrakeStore+CheckIndex.swift`).
+        let checks: LMDBDatabase
     }
 
     /// Keys of the `meta` table.
@@ -48,6 +51,7 @@ public final class BrakeStore: @unchecked Sendable {
         static let eventsFrom = Array("events_from".utf8)
         static let historyFrom = Array("history_from".utf8)
         static let treeSize = Array("tree_size".utf8)
+        static let checkIndex = Array("check_index".utf8)
     }
 
     /// The data directory the store was opened in.
@@ -87,10 +91,12 @@ public final class BrakeStore: @unchecked Sendable {
             merkle: try environment.openDatabase(named: "merkle"),
             pool: try environment.openDatabase(named: "pool"),
             checkpoints: try environment.openDatabase(named: "checkpoints"),
-            evidence: try environment.openDatabase(named: "evidence"))
+            evidence: try environment.openDatabase(named: "evidence"),
+            checks: try environment.openDatabase(named: "checks"))
         self.maxKeySize = try environment.maxKeySize()
         self.environment = environment
         self.directoryLock = lock
+        try buildCheckIndexIfMissing()
     }
 
     deinit {

@@ -42,4 +42,28 @@ struct CheckTableTests {
         #expect(CheckTable.coveringPaths(of: try Scope("training/frontier/x.y")) == ["training/frontier/x.y", "training/frontier", "training"])
         #expect(CheckTable.coveringPaths(of: try Scope("training")) == ["training"])
     }
+
+    @Test func updatesKeepTheTableEqualToOneBuiltAfresh() throws {
+        // Pauses triggered, re-stored and lifted one at a time; after each step the kept table
+        // equals one built from the pauses as they then stand, and a copy taken earlier is unchanged.
+        var current: [String: Pause] = [:]
+        var table = CheckTable.empty
+        var copies: [(CheckTable, [Pause])] = []
+        var random = SystemRandomNumberGenerator()
+        for step in 0..<600 {
+            let id = "p\(Int.random(in: 0..<80, using: &random))"
+            let scope = Self.scopes[Int.random(in: 0..<Self.scopes.count, using: &random)]
+            var pause = current[id] ?? Pause(id: id, scope: scope, reason: "r", triggeredAt: UInt64(step), since: 0, signers: ["x"])
+            if current[id] != nil, Bool.random(using: &random) { pause.liftedAt = UInt64(step) }
+            current[id] = pause
+            table.update(pause)
+            let fresh = CheckTable(pauses: Array(current.values), appliedIndex: 0)
+            #expect(table == fresh, "step \(step)")
+            if step % 100 == 0 { copies.append((table, fresh.pauses)) }
+        }
+        let unlifted = current.values.filter { $0.liftedAt == nil }
+        #expect(table.count == unlifted.count && !unlifted.isEmpty)
+        #expect(table.pauses.map(\.id) == unlifted.sorted(by: CheckTable.oldestFirst).map(\.id))
+        for (copy, pauses) in copies { #expect(copy.pauses == pauses) }
+    }
 }

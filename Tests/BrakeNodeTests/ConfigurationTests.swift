@@ -1,3 +1,4 @@
+import BrakeCore
 import BrakeNode
 import BrakeReplica
 import Foundation
@@ -56,5 +57,55 @@ struct ConfigurationTests {
         #expect(config.publicListen == "127.0.0.1:8080")
         #expect(config.publicRequestsPerMinute == 120 && config.publicBurst == 20)
         #expect(config.publicTrustedProxies == ["10.0.0.5", "::1"])
+    }
+
+    static let joining = #", "join": true, "listen": "127.0.0.1:7409", "identity": "node-9""#
+
+    /// Writes a node entry file (`node.pub.json`) for `id` in a fresh directory and returns its path.
+    func entryFile(_ id: String, contents: String? = nil) throws -> String {
+        let key = try SigningKey(seed: Array(repeating: UInt8(id.utf8.count), count: 32))
+        let entry = NodeInfo(
+            id: id, party: "lab-x", address: "127.0.0.1:7499", tlsPin: String(repeating: "ab", count: 32),
+            checkpointKey: key.publicKey)
+        let path = NSTemporaryDirectory() + "brake-entry-\(UUID().uuidString.prefix(8)).json"
+        let bytes = contents.map { Array($0.utf8) } ?? entry.jsonBytes()
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    @Test("a joining node's introducers load from node entry files")
+    func introducersLoad() throws {
+        let four = try entryFile("node-4")
+        let five = try entryFile("node-5")
+        defer { for path in [four, five] { try? FileManager.default.removeItem(atPath: path) } }
+        let config = try load(Self.joining + #", "introducers": ["\#(four)", "\#(five)"]"#)
+        #expect(config.introducers.map(\.id) == ["node-4", "node-5"])
+        #expect(config.introducers.first?.tlsPin == String(repeating: "ab", count: 32))
+        #expect(config.replicaConfig.introducers == config.introducers, "the core gets them")
+    }
+
+    @Test("bad introducers are refused, naming why")
+    func introducersRefused() throws {
+        let four = try entryFile("node-4")
+        let own = try entryFile("node-1")
+        let garbage = try entryFile("node-x", contents: #"{"id": "node-7"}"#)
+        defer { for path in [four, own, garbage] { try? FileManager.default.removeItem(atPath: path) } }
+        let cases: [(String, String)] = [
+            (#", "introducers": ["\#(four)"]"#, "only a joining node"),
+            (Self.joining + #", "introducers": ["\#(four)", "\#(four)"]"#, "node-4 — listed twice"),
+            (Self.joining + #", "introducers": ["\#(own)"]"#, "node-1 — is this node itself"),
+            (Self.joining + #", "introducers": ["\#(garbage)"]"#, garbage),
+            (Self.joining + #", "introducers": ["/nonexistent/node.pub.json"]"#, "cannot read /nonexistent/node.pub.json"),
+        ]
+        for (fields, expected) in cases {
+            do {
+                let config = try load(fields)
+                Issue.record("accepted \(fields): introducers \(config.introducers.map(\.id))")
+            } catch {
+                #expect(error.code == .config)
+                #expect(error.message.contains("introducers: "), "\(error.message)")
+                #expect(error.message.contains(expected), "\(error.message)")
+            }
+        }
     }
 }

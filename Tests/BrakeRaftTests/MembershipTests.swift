@@ -154,6 +154,22 @@ extension Cluster {
         #expect(b.membership == Membership(voters: ["a", "b", "c"]))
     }
 
+    /// A node removed by a conf entry not yet committed is still a possible member: the entry may
+    /// be overwritten by a leader elected without it (that node, perhaps).
+    @Test func uncommittedRemovalKeepsThePossibleMember() {
+        var b = RaftNode(
+            config: RaftConfig(id: "b", voters: ["a", "b", "c"]), hardState: HardState(), snapshot: nil,
+            entries: [], applied: 0, random: SplitMix64(seed: 2))
+        let noop = Entry(term: 1, index: 1, data: [])
+        let conf = Entry(term: 1, index: 2, data: ConfChange.remove("a").entryData)
+        b.step(RaftMessage(from: "c", to: "b", term: 1, kind: .append(prevIndex: 0, prevTerm: 0, entries: [noop, conf], commit: 1)))
+        #expect(b.membership == Membership(voters: ["b", "c"]))
+        #expect(b.possibleMembers == ["a", "b", "c"])
+        b.step(RaftMessage(from: "c", to: "b", term: 1, kind: .heartbeat(commit: 2, context: 0)))
+        #expect(b.commitIndex == 2)
+        #expect(b.possibleMembers == ["b", "c"])
+    }
+
     /// One change at a time: a second is refused while the first is uncommitted.
     @Test func secondChangeIsRefusedWhileOneIsPending() throws {
         var cluster = Cluster(["a", "b", "c", "d", "e"], voters: ["a", "b", "c"])

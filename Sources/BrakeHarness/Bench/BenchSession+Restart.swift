@@ -8,7 +8,10 @@ extension BenchSession {
     func restartPhase() async throws -> BenchReport.RestartFigures {
         let (leader, socket) = try await leaderSocket()
         let api = try federation.api(leader)
-        var last = try await api.status().lastIndex ?? 0
+        // On a large registry under load `status` can take longer than the default deadline
+        // (it used to encode the whole registry for its digest).
+        let patient = Duration.seconds(120)
+        var last = try await api.status(timeout: patient).lastIndex ?? 0
         let wanted = UInt64(options.entries)
         let fillStarted = ContinuousClock.now
         if last < wanted {
@@ -22,7 +25,7 @@ extension BenchSession {
             guard result.succeeded > 0 else {
                 throw HarnessError(.node, "fill: no submission committed; answers \(result.statuses), \(result.failures.first ?? "")")
             }
-            last = try await api.status().lastIndex ?? last
+            last = try await api.status(timeout: patient).lastIndex ?? last
             progress(String(format: "  %d entries (%.0f commits/s)", last, result.perSecond))
         }
         let fillSeconds = Double(LatencyFigures.micros(ContinuousClock.now - fillStarted)) / 1e6

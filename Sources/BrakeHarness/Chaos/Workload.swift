@@ -108,7 +108,7 @@ public final class Workload: Sendable {
             switch outcome {
             case .acknowledged: return true
             case .refused(let code) where code == "no_new_signature": return true
-            case .refused(let code) where code == "not_leader" || code == "proposal_dropped" || code == "unavailable": break
+            case .refused(let code) where ["not_leader", "proposal_dropped", "unavailable", "registry_loading"].contains(code): break
             case .refused: return false
             case .pending, .failed: break
             }
