@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "brakectl", targets: ["brakectl"]),
         .executable(name: "brake-bench", targets: ["brake-bench"]),
         .executable(name: "brake-harness", targets: ["brake-harness"]),
+        .executable(name: "brake-sim", targets: ["brake-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -144,6 +145,11 @@ let package = Package(
         .executableTarget(
             name: "brake-harness",
             dependencies: ["BrakeHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "brake-sim",
+            dependencies: ["BrakeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .executableTarget(name: "brake-bench", dependencies: ["BrakeSim", "BrakeRaft", "BrakeCore"], swiftSettings: strict),
