@@ -88,6 +88,9 @@ import Testing
             cluster.resume(lagging)
             cluster.stopped.insert(lagging)
         }
+        // The leader reads the last answers (its next chunks wait unread, then are dropped).
+        cluster.deliver()
+        cluster.held[lagging] = nil
         cluster.stopped.remove(lagging)
         cluster.isolated.insert(lagging)
         #expect(statuses(cluster, from: lagging).contains { $0.state == .receiving && $0.received >= held })
