@@ -11,8 +11,10 @@ import NIOCore
 /// `fork_evidence` events on `/v1/events`, and the checkpoint metrics.
 extension APIServer {
     /// `GET /v1/checkpoint`: 404 `not_found` until this node cosigned one or learned a final one.
-    func checkpoint() -> Response {
-        let charter = driver.charter
+    /// Its cosigners and quorum are those of the charter that judges the checkpoint's size: the one
+    /// in force after its last leaf (`CheckpointCharters`), as `brakectl verify` judges it.
+    func checkpoint() async -> Response {
+        let registry = await driver.currentRegistry()
         do {
             let rows = try driver.store.checkpointRows()
             guard let note = rows.final ?? rows.cosigned else {
@@ -23,6 +25,9 @@ extension APIServer {
             let appliedIndex = try driver.store.readHistory { history in
                 size == 0 ? 0 : try history.entryIndex(ofLeaf: size - 1) ?? 0
             }
+            // The charter in force after entry `appliedIndex` (the first one judges entry
+            // `appliedIndex + 1`); a node that has not applied the last leaf serves the one in force.
+            let charter = appliedIndex > 0 && appliedIndex <= registry.appliedIndex ? registry.charter(at: appliedIndex + 1) : registry.charter
             return APIResponses.json(SignedCheckpointView(
                 origin: note.checkpoint.origin, size: size, root: Data(note.checkpoint.root.bytes).base64EncodedString(),
                 appliedIndex: appliedIndex, note: note.text, cosigners: Self.cosigners(of: note, charter),

@@ -99,7 +99,7 @@ public struct APIServer: Sendable {
         router.get("/v1/amendments") { _, _ in await self.amendments() }
         router.get("/v1/amendments/:id") { _, context in await self.amendment(context.parameters.get("id") ?? "") }
         router.get("/v1/log") { request, _ in self.log(request) }
-        router.get("/v1/checkpoint") { _, _ in self.checkpoint() }
+        router.get("/v1/checkpoint") { _, _ in await self.checkpoint() }
         router.get("/v1/evidence") { _, _ in self.evidence() }
         router.get("/v1/proof/inclusion") { request, _ in self.inclusionProof(request) }
         router.get("/v1/proof/consistency") { request, _ in self.consistencyProof(request) }

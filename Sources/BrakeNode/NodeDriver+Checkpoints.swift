@@ -8,11 +8,17 @@ import BrakeStore
 /// the core's checkpoint decisions durable before the messages that depend on them leave the node.
 extension NodeDriver {
     /// What the store holds about checkpoints: the notes, the evidence ids, and the node's own tree
-    /// (its frontier, read back from the stored peaks) when its history starts at entry 1.
-    static func storedCheckpoints(_ store: BrakeStore) throws -> StoredCheckpoints {
+    /// (its frontier, read back from the stored peaks) when its history starts at entry 1, with the
+    /// tree size after each entry in `charterChanges` (the entries that made a new charter current:
+    /// each is a leaf, whose history row holds its position).
+    static func storedCheckpoints(_ store: BrakeStore, charterChanges: [UInt64]) throws -> StoredCheckpoints {
         let rows = try store.checkpointRows()
+        var charterSizes: [UInt64: UInt64] = [:]
         let tree = try store.readHistory { history -> (MerkleFrontier, MerkleHash?)? in
             guard history.isComplete else { return nil }
+            for index in charterChanges {
+                if case .leaf(let position?, _) = try history.record(at: index)?.content { charterSizes[index] = position + 1 }
+            }
             let frontier = try MerkleFrontier(size: history.treeSize, reading: history)
             var atCosigned: MerkleHash?
             if let size = rows.cosigned?.checkpoint.size, size > 0, size <= history.treeSize {
@@ -21,7 +27,8 @@ extension NodeDriver {
             return (frontier, atCosigned)
         }
         return StoredCheckpoints(
-            tree: tree?.0, rootAtCosignedSize: tree?.1, cosigned: rows.cosigned, final: rows.final, evidenceIDs: rows.evidenceIDs)
+            tree: tree?.0, rootAtCosignedSize: tree?.1, cosigned: rows.cosigned, final: rows.final, evidenceIDs: rows.evidenceIDs,
+            charterSizes: charterSizes)
     }
 
     /// Step 1 of a batch, after Raft's own write: what the node cosigned, the latest final

@@ -72,7 +72,7 @@ public actor NodeDriver {
             hardState: persisted.hardState, snapshot: persisted.snapshot, entries: persisted.entries, registry: registry,
             pool: pooled)
         stored.registryComplete = complete
-        stored.checkpoints = try Self.storedCheckpoints(store)
+        stored.checkpoints = try Self.storedCheckpoints(store, charterChanges: registry.charterHistory.dropFirst().map(\.index))
         self.replica = try BrakeReplica(
             charter: charter, nodeID: configuration.nodeID, config: configuration.replicaConfig,
             stored: stored, now: clock.now(), random: SplitMix64(seed: UInt64.random(in: .min ... .max)),

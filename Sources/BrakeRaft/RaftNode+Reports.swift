@@ -8,6 +8,9 @@ extension RaftNode {
         case inProgress
         /// The follower could not take the snapshot: probe again (which sends a new one).
         case failed
+        /// The follower holds everything the snapshot covers (it installed it, or its log already
+        /// had it): probe from the entry after it at once, without waiting for the retry timer.
+        case finished
     }
 
     /// A message to `peer` could not be delivered (its outbox is full or its connection failed).
@@ -20,7 +23,7 @@ extension RaftNode {
 
     /// The follower `peer` reported on the snapshot the leader is streaming to it. `inProgress`
     /// restarts the retry timer (a slow transfer is never restarted in a loop); `failed` falls
-    /// back to probing.
+    /// back to probing; `finished` probes from the entry after the snapshot.
     public mutating func reportSnapshot(_ peer: NodeID, index: UInt64, _ report: SnapshotReport) {
         guard role == .leader, let pr = progress[peer], pr.state == .snapshot, pr.pendingSnapshot == index else { return }
         switch report {
@@ -28,6 +31,9 @@ extension RaftNode {
             progress[peer]?.snapshotSentTick = now
         case .failed:
             progress[peer]?.becomeProbe()
+        case .finished:
+            progress[peer]?.becomeProbe()
+            sendAppend(to: peer, allowEmpty: true)
         }
     }
 

@@ -15,7 +15,11 @@ import BrakeRaft
 ///   its root at the proposal's size (waiting until it applied that far) and sends its cosignature to
 ///   every node: when it agrees, that is a cosignature of the proposal; when it does not, it is its
 ///   dissent, and the split view it shows is evidence on every node.
-/// - A checkpoint is final once a majority of the charter's nodes cosigned it.
+/// - A checkpoint of size `n` is judged by the charter in force after its `n`th leaf
+///   (`CheckpointCharters`, the offline verifier's rule): its nodes' keys verify the cosignatures, a
+///   majority of its nodes makes it final, and a node cosigns it only if that charter lists it with
+///   its key. A node that has not applied `n` leaves cannot tell that charter (an amendment may still
+///   come before leaf `n`), so a note of such a size waits, as received, until the node gets there.
 /// - Every valid cosignature is compared with those gathered and with the node's own tree; a
 ///   conflict is kept as `ForkEvidence` (once per pair, never overwritten).
 extension BrakeReplica {
@@ -30,7 +34,7 @@ extension BrakeReplica {
             checkpoints.proposed = nil
             return
         }
-        guard checkpoints.key != nil, checkpoints.diverged == nil, let size = checkpoints.treeSize, size > 0 else { return }
+        guard checkpoints.diverged == nil, let size = checkpoints.treeSize, size > 0, checkpoints.canSign(size: size) else { return }
         if let final = checkpoints.final, final.checkpoint.size >= size { return }
         if let last = checkpoints.proposed {
             let enoughLeaves = size > last.size && size - last.size >= config.checkpointEveryEntries
@@ -42,17 +46,26 @@ extension BrakeReplica {
     }
 
     /// A peer's checkpoint: a leader's proposal, or cosignatures. Notes that do not parse, name
-    /// another log, or carry a cosignature that a charter key does not verify are dropped.
+    /// another log, or carry a cosignature that a key of the judging charter does not verify are
+    /// dropped; a note of a size this node has not applied waits (`keepAhead`).
     mutating func receiveCheckpoint(_ text: String, proposal: Bool, from sender: NodeID) {
-        guard let note = verifiedNote(text) else { return }
+        guard let parsed = try? SignedCheckpoint(text: text), parsed.checkpoint.origin == checkpoints.origin else { return }
+        guard parsed.checkpoint.size <= checkpoints.chainThrough else {
+            // A node without its tree never gets there: nothing to keep.
+            guard checkpoints.tree != nil else { return }
+            keepAhead(AheadNote(size: parsed.checkpoint.size, text: text, proposal: proposal, sender: sender))
+            return
+        }
+        guard let note = verifiedNote(parsed) else { return }
         let merged = absorb(note)
         guard proposal, note.cosignature(keyName: Cosignature.keyName(origin: checkpoints.origin, node: sender)) != nil else { return }
         consider(merged, proposer: sender)
     }
 
-    /// A committed entry was applied: a declaration is the next leaf of the node's own tree, and a
-    /// proposal that waited for this size is decided.
-    mutating func checkpointEntryApplied(_ leaf: LogLeaf?) {
+    /// A committed entry was applied: a declaration is the next leaf of the node's own tree; when it
+    /// made a new charter current, that charter judges from this size on; and the notes that waited
+    /// for this size are taken as if they arrived now.
+    mutating func checkpointEntryApplied(_ leaf: LogLeaf?, charterChanged: Bool) {
         guard checkpoints.tree != nil, let leaf else { return }
         var hash = leaf.hash
         if checkpoints.forkAtNextLeaf {
@@ -62,33 +75,49 @@ extension BrakeReplica {
         }
         checkpoints.appendLeaf(hash)
         let size = checkpoints.treeSize ?? 0
+        if charterChanged { checkpoints.charters.follow(registry.charter, fromSize: size) }
+        checkpoints.chainThrough = size
         if let cosigned = checkpoints.cosigned, cosigned.checkpoint.size == size, checkpoints.root(atSize: size) != cosigned.checkpoint.root {
             checkpoints.diverged = "this node's tree reached size \(size) with another root than the one it cosigned there"
         }
-        if let waiting = checkpoints.waiting, waiting.note.checkpoint.size <= size {
-            checkpoints.waiting = nil
-            consider(waiting.note, proposer: waiting.proposer)
+        guard let first = checkpoints.ahead.first, first.size <= size else { return }
+        let due = checkpoints.ahead.prefix { $0.size <= size }
+        checkpoints.ahead.removeFirst(due.count)
+        for note in due {
+            receiveCheckpoint(note.text, proposal: note.proposal, from: note.sender)
         }
     }
 
+    /// Keeps a note of a size beyond `chainThrough` until the node gets there, in size order, once.
+    /// Past `CheckpointBook.aheadLimit` the largest size goes: it would wait longest, and an honest
+    /// leader proposes again, and sends the final note, while a checkpoint is not final.
+    mutating func keepAhead(_ note: AheadNote) {
+        guard !checkpoints.ahead.contains(where: { $0.text == note.text && $0.proposal == note.proposal }) else { return }
+        let at = checkpoints.ahead.firstIndex { $0.size > note.size } ?? checkpoints.ahead.endIndex
+        checkpoints.ahead.insert(note, at: at)
+        if checkpoints.ahead.count > CheckpointBook.aheadLimit { checkpoints.ahead.removeLast() }
+    }
+
     /// A snapshot replaced the registry: the entries it covers are not on this node, so it can no
-    /// longer tell its tree's roots, and cosigns nothing until its history is whole again.
+    /// longer tell its tree's roots, and cosigns nothing until its history is whole again. It still
+    /// judges notes of the sizes it had applied (it knows their charters), and no larger ones.
     mutating func checkpointTreeLost() {
         checkpoints.tree = nil
         checkpoints.roots = [:]
-        checkpoints.waiting = nil
+        checkpoints.ahead = []
     }
 
     // MARK: Decisions
 
-    /// The note with only its cosignatures that charter keys verify; nil when it does not parse, is
-    /// of another log, has none, or has one under a charter key name that does not verify.
-    func verifiedNote(_ text: String) -> SignedCheckpoint? {
-        guard let note = try? SignedCheckpoint(text: text), note.checkpoint.origin == checkpoints.origin else { return nil }
+    /// The note with only its cosignatures that keys of the charter judging its size verify; nil
+    /// when it has none, or has one under such a key name that does not verify. Its size must be one
+    /// this node can judge (at most `chainThrough`).
+    func verifiedNote(_ note: SignedCheckpoint) -> SignedCheckpoint? {
+        let trusted = checkpoints.trusted(size: note.checkpoint.size)
         let known = checkpoints.gathered[note.checkpoint.size]?[note.checkpoint.root]
         var kept: [Cosignature] = []
         for cosignature in note.cosignatures {
-            guard let key = checkpoints.trusted[cosignature.keyName], cosignature.names(keyName: cosignature.keyName, key: key) else { continue }
+            guard let key = trusted[cosignature.keyName], cosignature.names(keyName: cosignature.keyName, key: key) else { continue }
             if known?.cosignature(keyName: cosignature.keyName) == cosignature || cosignature.isValid(for: note.checkpoint, key: key) {
                 kept.append(cosignature)
             } else {
@@ -113,7 +142,7 @@ extension BrakeReplica {
         }
         findInconsistency(with: note)
         let merged = checkpoints.remember(note)
-        if merged.cosignatures.count >= checkpoints.quorum {
+        if merged.cosignatures.count >= checkpoints.quorum(size: checkpoint.size) {
             let current = checkpoints.final
             let newer = current.map { checkpoint.size > $0.checkpoint.size } ?? true
             let more = current.map { $0.checkpoint == checkpoint && merged.cosignatures.count > $0.cosignatures.count } ?? false
@@ -144,10 +173,11 @@ extension BrakeReplica {
     }
 
     /// Decides on a proposal: sign this node's own root at its size and send it to every node (a
-    /// cosignature of the proposal when the roots agree, its dissent when they do not).
+    /// cosignature of the proposal when the roots agree, its dissent when they do not), if this node
+    /// is one whose cosignature counts at that size.
     mutating func consider(_ note: SignedCheckpoint, proposer: NodeID) {
-        guard checkpoints.key != nil, checkpoints.diverged == nil, let treeSize = checkpoints.treeSize else { return }
         let size = note.checkpoint.size
+        guard checkpoints.canSign(size: size), checkpoints.diverged == nil, let treeSize = checkpoints.treeSize else { return }
         if let last = checkpoints.cosigned?.checkpoint {
             if size < last.size { return }
             if size == last.size {
@@ -158,11 +188,8 @@ extension BrakeReplica {
                 return
             }
         }
-        guard size <= treeSize else {
-            if (checkpoints.waiting?.note.checkpoint.size ?? 0) < size { checkpoints.waiting = (note, proposer) }
-            return
-        }
-        guard let signed = signOwnRoot(atSize: size) else { return }
+        // A proposal beyond the tree waited in `ahead` until the node applied its size.
+        guard size <= treeSize, let signed = signOwnRoot(atSize: size) else { return }
         broadcastCheckpoint(.checkpointCosignatures(note: signed.text))
     }
 
@@ -186,9 +213,10 @@ extension BrakeReplica {
         return absorb(mine)
     }
 
-    /// The node's own cosignature of its root at `size`: the one it made before, or a new one.
+    /// The node's own cosignature of its root at `size`: the one it made before, or a new one; nil
+    /// when its cosignature does not count at that size (`canSign`).
     func ownNote(size: UInt64, root: MerkleHash) -> SignedCheckpoint? {
-        guard let key = checkpoints.key, let checkpoint = try? Checkpoint(origin: checkpoints.origin, size: size, root: root) else { return nil }
+        guard checkpoints.canSign(size: size), let key = checkpoints.key, let checkpoint = try? Checkpoint(origin: checkpoints.origin, size: size, root: root) else { return nil }
         let earlier = checkpoints.gathered[size]?[root]?.cosignature(keyName: checkpoints.keyName)
             ?? (checkpoints.cosigned?.checkpoint == checkpoint ? checkpoints.cosigned?.cosignature(keyName: checkpoints.keyName) : nil)
         let cosignature = earlier ?? Cosignature.sign(

@@ -90,7 +90,7 @@ extension BrakeReplica {
         poolNoteApplied(result)
         gossip.lastApplied = entry
         inFlight[entry.index] = nil
-        checkpointEntryApplied(leaf)
+        checkpointEntryApplied(leaf, charterChanged: result.charterChanged)
         for waiter in submitWaiters.removeValue(forKey: entry.index) ?? [] {
             if waiter.term == entry.term {
                 answerSubmit(waiter.origin, .applied(result.outcome, index: entry.index))

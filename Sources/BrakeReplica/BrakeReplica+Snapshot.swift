@@ -1,58 +1,64 @@
 import BrakeCore
 import BrakeRaft
 
-/// Snapshots: when this node takes one, how a leader streams one in chunks under the frame cap,
-/// and how a follower assembles, validates and installs one.
+/// Snapshots: when this node takes one, and how a leader streams one in chunks under the frame
+/// cap (the follower's side is `BrakeReplica+SnapshotReceive`). The protocol is written down in
+/// Specs/consensus.md ("Snapshot transfer"); in short, the follower's report of what it holds is
+/// what the leader sends from, so a transfer always moves:
 ///
-/// The leader sends up to `snapshotWindowChunks` chunks ahead of the follower's acknowledgement
-/// and resends from the last acknowledged byte when acknowledgements stop. Each acknowledgement
-/// tells Raft the transfer is in progress, so a slow transfer is never restarted; a follower that
-/// cannot use the snapshot says so, and Raft falls back to probing. Heartbeats are separate
-/// messages and keep flowing between chunks.
+/// - A transfer is one snapshot (index, term, size) from one leader. The follower keeps what it
+///   assembled across the leader's new terms and new transfers of that snapshot, because the
+///   leader's snapshot of an index is always the same bytes.
+/// - The leader sends up to a window of chunks ahead of the highest byte count the follower
+///   reported. The window starts at `snapshotWindowChunks` and grows by the chunks each report
+///   covers, up to `snapshotMaxWindowBytes`; it halves (not below its start) at a stall.
+/// - When reports stop moving for `snapshotResendMillis`, the leader sends again from
+///   the lowest count the follower reported since the last resend: a report lower than the
+///   highest is either late (the resent bytes are duplicates the follower ignores, and it answers
+///   its real count) or true (the follower lost its assembly or has a gap, and the resend fills it).
+/// - Every report of the follower tells Raft the transfer is alive, so a slow transfer is never
+///   restarted; Raft starts over only when the follower is silent for an election timeout, or
+///   says it failed. A follower that holds everything the snapshot covers (it installed it, or
+///   its log already had it) says so, and Raft probes from the entry after it at once.
 extension BrakeReplica {
     /// A snapshot being streamed to one follower.
     struct SnapshotTransfer: Sendable {
         var snapshot: Snapshot
         /// The leader's term when the transfer started.
         var term: UInt64
-        /// Bytes sent so far (from the start of the data).
+        /// Bytes sent so far (from the start of the data): the next chunk starts here.
         var sent: Int
-        /// Bytes the follower acknowledged holding.
+        /// The highest byte count the follower reported holding since the last resend.
         var acked: Int
-        /// When the follower last acknowledged progress (or the transfer started or resent).
+        /// The lowest byte count the follower reported since the last resend, if any.
+        var lowestReport: Int?
+        /// When `acked` last grew (or the transfer started or resent).
         var lastProgressAt: Int64
-    }
-
-    /// A snapshot being received from the leader.
-    struct SnapshotAssembly: Sendable {
-        var leader: NodeID
-        var term: UInt64
-        var metadata: SnapshotMetadata
-        var totalBytes: Int
-        var data: [UInt8]
-        /// Chunks that arrived ahead of a missing one, by offset (the network may reorder them).
-        var ahead: [UInt64: [UInt8]] = [:]
+        /// How many chunks may be unacknowledged now.
+        var window: Int
     }
 
     // MARK: Leader side
 
     /// Starts streaming `snapshot` to `peer`. Raft asks again only when it gave up on the last
-    /// transfer (no acknowledgement for an election timeout, or the follower failed), so a new
-    /// request starts over.
+    /// transfer (the follower silent for an election timeout, or failed) or in a new term; the
+    /// follower answers the first chunk with what it already holds of the same snapshot.
     mutating func startTransfer(to peer: NodeID, _ snapshot: Snapshot, term: UInt64) {
-        outgoing[peer] = SnapshotTransfer(snapshot: snapshot, term: term, sent: 0, acked: 0, lastProgressAt: now.monotonic)
+        outgoing[peer] = SnapshotTransfer(
+            snapshot: snapshot, term: term, sent: 0, acked: 0, lastProgressAt: now.monotonic, window: initialWindow)
         sendChunks(to: peer, first: true)
     }
 
-    /// Sends chunks to `peer` while the window allows.
+    /// Sends chunks to `peer` while the window allows (`first`: at least one, even of an empty
+    /// snapshot, so the follower answers).
     mutating func sendChunks(to peer: NodeID, first: Bool = false) {
         guard var transfer = outgoing[peer] else { return }
         let data = transfer.snapshot.data
         let chunk = max(config.snapshotChunkBytes, 1)
-        let window = chunk * max(config.snapshotWindowChunks, 1)
-        var sendEmpty = first && data.isEmpty
-        while (transfer.sent < data.count && transfer.sent - transfer.acked < window) || sendEmpty {
-            sendEmpty = false
+        let window = chunk * transfer.window
+        var sendOne = first && (transfer.sent < data.count || data.isEmpty)
+        while (transfer.sent < data.count && transfer.sent - transfer.acked < window) || sendOne {
+            sendOne = false
             let end = min(transfer.sent + chunk, data.count)
             pending.messages.append(PeerMessage(from: nodeID, to: peer, body: .snapshotChunk(SnapshotChunk(
                 term: transfer.term, metadata: transfer.snapshot.metadata, totalBytes: UInt64(data.count),
@@ -62,31 +68,37 @@ extension BrakeReplica {
         outgoing[peer] = transfer
     }
 
-    /// A follower reported on a transfer.
+    /// A follower reported on a transfer. Reports of another snapshot are late and ignored.
     mutating func receiveSnapshotStatus(_ status: SnapshotStatus, from peer: NodeID) {
         guard var transfer = outgoing[peer], transfer.snapshot.metadata.index == status.index,
               transfer.snapshot.metadata.term == status.term else { return }
         switch status.state {
         case .receiving:
             let received = Int(min(status.received, UInt64(transfer.snapshot.data.count)))
+            transfer.lowestReport = min(transfer.lowestReport ?? received, received)
             if received > transfer.acked {
+                let chunk = max(config.snapshotChunkBytes, 1)
+                transfer.window = min(maxWindow, transfer.window + (received - transfer.acked + chunk - 1) / chunk)
                 transfer.acked = received
                 transfer.sent = max(transfer.sent, received)
                 transfer.lastProgressAt = now.monotonic
-                outgoing[peer] = transfer
-                raft.reportSnapshot(peer, index: status.index, .inProgress)
             }
+            outgoing[peer] = transfer
+            // The follower is there and taking chunks: the transfer is alive.
+            raft.reportSnapshot(peer, index: status.index, .inProgress)
             sendChunks(to: peer)
         case .installed:
             outgoing[peer] = nil
+            raft.reportSnapshot(peer, index: status.index, .finished)
         case .failed:
             outgoing[peer] = nil
             raft.reportSnapshot(peer, index: status.index, .failed)
         }
     }
 
-    /// Resends from the last acknowledged byte where acknowledgements stopped (a lost chunk), and
-    /// drops transfers a former leader still holds.
+    /// Where reports stopped moving for `snapshotResendMillis` (lost chunks, or a follower that
+    /// lost what it held): sends again from the lowest count the follower reported since the last
+    /// resend. Drops transfers a former leader still holds.
     mutating func resendStalledChunks() {
         guard raft.role == .leader else {
             outgoing.removeAll()
@@ -94,116 +106,22 @@ extension BrakeReplica {
         }
         for peer in outgoing.keys.sorted() {
             guard var transfer = outgoing[peer], now.monotonic - transfer.lastProgressAt >= config.snapshotResendMillis else { continue }
-            transfer.sent = transfer.acked
+            var from = min(transfer.acked, transfer.lowestReport ?? transfer.acked)
+            // All acknowledged but no word of the outcome (lost): the last byte again asks for it.
+            if from == transfer.snapshot.data.count { from = max(from - 1, 0) }
+            transfer.acked = from
+            transfer.sent = from
+            transfer.lowestReport = nil
             transfer.lastProgressAt = now.monotonic
+            transfer.window = max(initialWindow, transfer.window / 2)
             outgoing[peer] = transfer
-            sendChunks(to: peer, first: transfer.acked == 0)
+            sendChunks(to: peer, first: true)
         }
     }
 
-    // MARK: Follower side
+    /// The window a transfer starts with, in chunks.
+    var initialWindow: Int { max(config.snapshotWindowChunks, 1) }
 
-    /// Takes one chunk; when the snapshot is whole, validates it and hands it to Raft.
-    mutating func receiveChunk(_ chunk: SnapshotChunk, from leader: NodeID) {
-        guard chunk.term >= raft.term else { return }  // from a deposed leader
-        let me = nodeID
-        let status = { (received: Int, state: SnapshotStatus.State) in
-            PeerMessage(from: me, to: leader, body: .snapshotStatus(SnapshotStatus(
-                index: chunk.metadata.index, term: chunk.metadata.term, received: UInt64(received), state: state)))
-        }
-        guard chunk.totalBytes <= UInt64(config.maxSnapshotBytes),
-              chunk.offset <= chunk.totalBytes, UInt64(chunk.data.count) <= chunk.totalBytes - chunk.offset else {
-            incoming = nil
-            pending.messages.append(status(0, .failed(reason: "snapshot of \(chunk.totalBytes) bytes exceeds this node's limit of \(config.maxSnapshotBytes) or a chunk lies outside it")))
-            return
-        }
-        if let current = incoming, current.leader == leader, current.term == chunk.term, current.metadata == chunk.metadata,
-           current.totalBytes == Int(chunk.totalBytes) {
-            // Same transfer: continue below.
-        } else {
-            guard chunk.offset == 0 else {
-                pending.messages.append(status(0, .receiving))
-                return
-            }
-            incoming = SnapshotAssembly(leader: leader, term: chunk.term, metadata: chunk.metadata, totalBytes: Int(chunk.totalBytes), data: [])
-        }
-        guard var assembly = incoming else { return }
-        if chunk.offset == UInt64(assembly.data.count) {
-            assembly.data.append(contentsOf: chunk.data)
-            while let next = assembly.ahead.removeValue(forKey: UInt64(assembly.data.count)) {
-                assembly.data.append(contentsOf: next)
-            }
-        } else if chunk.offset > UInt64(assembly.data.count), !chunk.data.isEmpty,
-                  assembly.ahead.count < 2 * max(config.snapshotWindowChunks, 1) {
-            assembly.ahead[chunk.offset] = chunk.data
-        }
-        guard assembly.data.count == assembly.totalBytes else {
-            incoming = assembly
-            pending.messages.append(status(assembly.data.count, .receiving))
-            return
-        }
-        incoming = nil
-        let restored: Registry
-        do {
-            restored = try Registry(charter: charter, snapshot: assembly.data)
-        } catch {
-            pending.messages.append(status(assembly.data.count, .failed(reason: "the snapshot does not decode: \(error.message)")))
-            return
-        }
-        guard restored.appliedIndex == assembly.metadata.index else {
-            pending.messages.append(status(assembly.data.count, .failed(reason: "the snapshot's registry is applied through \(restored.appliedIndex), not its index \(assembly.metadata.index)")))
-            return
-        }
-        pending.messages.append(status(assembly.data.count, .receiving))
-        validated = ValidatedSnapshot(leader: leader, metadata: assembly.metadata, registry: restored)
-        raft.step(RaftMessage(
-            from: leader, to: nodeID, term: assembly.term,
-            kind: .snapshot(Snapshot(metadata: assembly.metadata, data: assembly.data))))
-    }
-
-    /// A whole snapshot that decoded, handed to Raft.
-    struct ValidatedSnapshot: Sendable {
-        var leader: NodeID
-        var metadata: SnapshotMetadata
-        var registry: Registry
-    }
-
-    /// Installs the snapshot of Raft's `Ready`: the registry it holds replaces this node's, and
-    /// the shell stores both in one transaction.
-    mutating func install(_ snapshot: Snapshot) {
-        let restored: Registry
-        if let v = validated, v.metadata == snapshot.metadata {
-            restored = v.registry
-        } else {
-            do {
-                restored = try Registry(charter: charter, snapshot: snapshot.data)
-            } catch {
-                storageFailed("the snapshot through \(snapshot.metadata.index) that Raft installed does not decode: \(error.message)")
-                return
-            }
-        }
-        let leader = validated?.leader
-        validated = nil
-        registry = restored
-        lastStamp = max(lastStamp, restored.lastTime)
-        pool.revalidate(registry: registry, at: nextStamp)
-        snapshotsInstalled += 1
-        checkpointTreeLost()
-        pending.install = SnapshotInstall(
-            snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
-            appliedIndex: restored.appliedIndex)
-        // Proposals this node made at indexes the snapshot covers: their fate is inside it.
-        for index in submitWaiters.keys.sorted() where index <= snapshot.metadata.index {
-            for waiter in submitWaiters.removeValue(forKey: index) ?? [] {
-                answerSubmit(waiter.origin, .pending(id: waiter.declarationID, index: index))
-            }
-        }
-        inFlight = inFlight.filter { $0.key > snapshot.metadata.index }
-        if let leader {
-            pending.messages.append(PeerMessage(from: nodeID, to: leader, body: .snapshotStatus(SnapshotStatus(
-                index: snapshot.metadata.index, term: snapshot.metadata.term,
-                received: UInt64(snapshot.data.count), state: .installed))))
-        }
-        endLoadingByInstall()
-    }
+    /// The largest window, in chunks: `snapshotMaxWindowBytes`, and never below the initial one.
+    var maxWindow: Int { max(initialWindow, config.snapshotMaxWindowBytes / max(config.snapshotChunkBytes, 1)) }
 }

@@ -202,7 +202,7 @@ public struct BrakeReplica: Sendable {
         self.raft.testing = config.raftTesting
         self.checkpoints = CheckpointBook(
             charter: charter, nodeID: nodeID, key: checkpointKey, stored: stored.checkpoints,
-            appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
+            charterChanges: Array(stored.registry.charterHistory.dropFirst()), appliedNothing: applied == 0 && snapshotIndex == 0, testing: config.checkpointTesting)
         self.pool = DeclarationPool(limits: config.poolLimits)
         if stored.registryComplete {
             restorePool(stored.pool)

@@ -15,18 +15,25 @@ public struct CheckpointBook: Sendable {
     /// already kept are evidence enough).
     static let rootsPerSize = 4
 
+    /// How many notes that wait for the node to apply their size are kept (`ahead`).
+    static let aheadLimit = 256
+
     /// The log's origin: the federation id.
     let origin: String
+    /// This node's id.
+    let nodeID: NodeID
     /// This node's key name, `<federation>/<node>`.
     let keyName: String
-    /// This node's checkpoint key; without one it gathers, checks and keeps evidence but signs nothing.
+    /// This node's checkpoint key; it signs a size only while the charter that judges that size pins
+    /// this key for this node (`canSign`). Without one it gathers, checks and keeps evidence but
+    /// signs nothing.
     let key: SigningKey?
-    /// Every charter node's key name and checkpoint key.
-    let trusted: [String: PublicKey]
-    /// Key name to node id.
-    let nodesByKeyName: [String: NodeID]
-    /// Cosigners that make a checkpoint final: a majority of the charter's nodes.
-    public let quorum: Int
+    /// Which charter judges each size, known through `chainThrough` (`CheckpointCharters`: the rule
+    /// the offline verifier follows).
+    public internal(set) var charters: CheckpointCharters
+    /// The tree size through which `charters` is known: the node's applied tree size, or for a node
+    /// that lost its tree (a snapshot install) the size it had applied before.
+    public internal(set) var chainThrough: UInt64
 
     /// The node's own tree (nil when its history does not start at entry 1).
     var tree: MerkleFrontier?
@@ -38,8 +45,9 @@ public struct CheckpointBook: Sendable {
     public internal(set) var final: SignedCheckpoint?
     /// Verified cosignatures gathered, by size and root.
     var gathered: [UInt64: [MerkleHash: SignedCheckpoint]] = [:]
-    /// A proposal for a size this node has not applied yet, checked when its tree gets there.
-    var waiting: (note: SignedCheckpoint, proposer: NodeID)?
+    /// Notes of sizes beyond `chainThrough`, as received: no one can tell yet which charter judges
+    /// them, so they wait (proposals too) until the node has applied that far (`aheadLimit`).
+    var ahead: [AheadNote] = []
     /// The last checkpoint this node proposed as leader, and when (monotonic ms).
     var proposed: (size: UInt64, at: Int64)?
     /// Ids of the evidence found (stored or in the batch being written).
@@ -51,17 +59,28 @@ public struct CheckpointBook: Sendable {
     /// The test-only fork switch, until the next leaf takes it.
     var forkAtNextLeaf: Bool
 
-    init(charter: Charter, nodeID: NodeID, key: SigningKey?, stored: StoredCheckpoints, appliedNothing: Bool, testing: CheckpointTesting) {
-        let keyName = Cosignature.keyName(origin: charter.federation, node: nodeID)
-        let trusted = SignedCheckpoint.cosigners(of: charter)
+    /// The book as stored. `charterChanges` are the registry's charter epochs after genesis (the
+    /// entry index that made each, and the charter); `stored.charterSizes` says the tree size after
+    /// each of those entries. A book whose tree is not known (or misses one of those sizes) judges
+    /// nothing until its history is whole again.
+    init(
+        charter: Charter, nodeID: NodeID, key: SigningKey?, stored: StoredCheckpoints, charterChanges: [CharterEpoch],
+        appliedNothing: Bool, testing: CheckpointTesting
+    ) {
         origin = charter.federation
-        self.keyName = keyName
-        self.trusted = trusted
-        nodesByKeyName = Dictionary(uniqueKeysWithValues: charter.nodes.map { (Cosignature.keyName(origin: charter.federation, node: $0.id), $0.id) })
-        quorum = SignedCheckpoint.quorum(of: charter)
-        // A key that is not the one the charter pins for this node would sign what no one accepts.
-        self.key = key.flatMap { trusted[keyName] == $0.publicKey ? $0 : nil }
+        self.nodeID = nodeID
+        keyName = Cosignature.keyName(origin: charter.federation, node: nodeID)
+        self.key = key
         tree = stored.tree ?? (appliedNothing ? MerkleFrontier() : nil)
+        var charters = CheckpointCharters(genesis: charter)
+        for epoch in charterChanges {
+            guard let size = stored.charterSizes[epoch.index], charters.follow(epoch.charter, fromSize: size) else {
+                tree = nil
+                break
+            }
+        }
+        self.charters = charters
+        chainThrough = tree?.size ?? 0
         cosigned = stored.cosigned
         final = stored.final
         evidenceIDs = stored.evidenceIDs
@@ -75,6 +94,20 @@ public struct CheckpointBook: Sendable {
         }
         for note in [cosigned, final].compactMap({ $0 }) { remember(note) }
     }
+
+    /// Whether this node may cosign a checkpoint of `size`: it holds a key, and the charter that
+    /// judges the size lists it with that key (a node an amendment removed, or not yet added, or
+    /// re-keyed to a key it does not hold, signs nothing there: its cosignature would not count).
+    func canSign(size: UInt64) -> Bool {
+        guard let key, size <= chainThrough else { return false }
+        return charters.pins(key.publicKey, for: nodeID, judging: size)
+    }
+
+    /// The cosigners that count for a checkpoint of `size` (one the node can judge).
+    func trusted(size: UInt64) -> [String: PublicKey] { charters.cosigners(judging: size) }
+
+    /// The cosignatures that make a checkpoint of `size` final: a majority of its charter's nodes.
+    public func quorum(size: UInt64) -> Int { charters.quorum(judging: size) }
 
     /// The tree size this node has applied, or nil when it cannot tell its tree.
     public var treeSize: UInt64? { tree?.size }
@@ -96,9 +129,10 @@ public struct CheckpointBook: Sendable {
         if size > Self.recentRoots { roots[size - Self.recentRoots] = nil }
     }
 
-    /// The node ids whose cosignatures are on `note`.
+    /// The node ids whose cosignatures are on `note`: its key names are `<federation>/<node>`.
     func nodes(of note: SignedCheckpoint) -> [NodeID] {
-        note.cosignatures.compactMap { nodesByKeyName[$0.keyName] }
+        let prefix = origin + "/"
+        return note.cosignatures.compactMap { $0.keyName.hasPrefix(prefix) ? String($0.keyName.dropFirst(prefix.count)) : nil }
     }
 
     /// The gathered note for `checkpoint`, or the checkpoint with no cosignature.
@@ -121,4 +155,16 @@ public struct CheckpointBook: Sendable {
         }
         return merged
     }
+}
+
+/// A note that arrived for a size beyond what the node can judge, kept as received.
+struct AheadNote: Sendable {
+    /// The note's checkpoint size.
+    var size: UInt64
+    /// The note's text.
+    var text: String
+    /// Whether it came as a proposal.
+    var proposal: Bool
+    /// The peer it came from.
+    var sender: NodeID
 }

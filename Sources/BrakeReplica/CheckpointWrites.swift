@@ -33,18 +33,24 @@ public struct StoredCheckpoints: Sendable {
     public var final: SignedCheckpoint?
     /// The ids of the evidence already stored.
     public var evidenceIDs: Set<String>
+    /// For each entry that made a new charter current (the registry's charter epochs after genesis),
+    /// the tree size right after that entry's leaf: from that size on, the new charter judges
+    /// checkpoints (`CheckpointCharters`). The store has it in its history (the entry's leaf
+    /// position, plus one), written with the entry, so it survives restarts with the registry.
+    public var charterSizes: [UInt64: UInt64]
 
     /// Creates what a store held; the defaults are an empty store's (with `tree` nil, a replica that
     /// applied nothing starts from the empty tree).
     public init(
         tree: MerkleFrontier? = nil, rootAtCosignedSize: MerkleHash? = nil, cosigned: SignedCheckpoint? = nil,
-        final: SignedCheckpoint? = nil, evidenceIDs: Set<String> = []
+        final: SignedCheckpoint? = nil, evidenceIDs: Set<String> = [], charterSizes: [UInt64: UInt64] = [:]
     ) {
         self.tree = tree
         self.rootAtCosignedSize = rootAtCosignedSize
         self.cosigned = cosigned
         self.final = final
         self.evidenceIDs = evidenceIDs
+        self.charterSizes = charterSizes
     }
 }
 

@@ -17,8 +17,13 @@ public struct ReplicaConfig: Sendable {
     public var maxUncommittedEntries: Int = 4_096
     /// The size of one snapshot chunk: well under the transport's frame cap.
     public var snapshotChunkBytes: Int = 512 * 1024
-    /// How many chunks may be unacknowledged at once.
+    /// How many chunks may be unacknowledged at once when a snapshot transfer starts, and after a
+    /// stall. The window grows by the chunks each acknowledgement covers (doubling per round
+    /// trip) up to `snapshotMaxWindowBytes`, so a long link is kept full.
     public var snapshotWindowChunks: Int = 4
+    /// The most snapshot bytes a leader keeps unacknowledged to one follower, and a follower keeps
+    /// aside ahead of a missing chunk.
+    public var snapshotMaxWindowBytes: Int = 8 << 20
     /// The largest snapshot a follower accepts.
     public var maxSnapshotBytes: Int = 1 << 30
     /// Raft's flow control and its optional switches (the id and voters come from the charter).

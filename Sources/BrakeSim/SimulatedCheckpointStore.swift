@@ -9,6 +9,8 @@ import BrakeReplica
 struct SimulatedCheckpointStore {
     /// The tree of the applied leaves; nil once a snapshot install left the history incomplete.
     private(set) var tree: MerkleFrontier? = MerkleFrontier()
+    /// The position of each placed leaf, by entry index: the `history` table's leaf rows.
+    private(set) var positions: [UInt64: UInt64] = [:]
     private(set) var cosigned: SignedCheckpoint?
     private(set) var final: SignedCheckpoint?
     /// Evidence by id: the first record of an id is kept, never overwritten.
@@ -17,6 +19,7 @@ struct SimulatedCheckpointStore {
     /// Step 3: an applied entry that is a declaration is the tree's next leaf.
     mutating func applied(_ entry: Entry) {
         guard tree != nil, let leaf = LogLeaf(entryIndex: entry.index, entryData: entry.data) else { return }
+        positions[entry.index] = tree!.size
         _ = tree!.append(leafHash: leaf.hash)
     }
 
@@ -33,8 +36,13 @@ struct SimulatedCheckpointStore {
         for item in writes.evidence where evidence[item.id] == nil { evidence[item.id] = item }
     }
 
-    /// What the core reads back at start.
-    var stored: StoredCheckpoints {
-        StoredCheckpoints(tree: tree, cosigned: cosigned, final: final, evidenceIDs: Set(evidence.keys))
+    /// What the core reads back at start, with the tree size after each entry of `charterChanges`
+    /// (the registry's charter epochs), as `NodeDriver` reads them from the history.
+    func stored(charterChanges: [UInt64]) -> StoredCheckpoints {
+        var sizes: [UInt64: UInt64] = [:]
+        if tree != nil {
+            for index in charterChanges { sizes[index] = positions[index].map { $0 + 1 } }
+        }
+        return StoredCheckpoints(tree: tree, cosigned: cosigned, final: final, evidenceIDs: Set(evidence.keys), charterSizes: sizes)
     }
 }

@@ -107,7 +107,7 @@ extension Simulation {
             var stored = BrakeReplica.Stored(
                 hardState: store.hardState, snapshot: store.snapshot, entries: store.entries, registry: registry,
                 pool: store.pooledEnvelopes)
-            stored.checkpoints = store.checkpoints.stored
+            stored.checkpoints = store.checkpoints.stored(charterChanges: registry.charterHistory.dropFirst().map(\.index))
             nodes[i].replica = try BrakeReplica(
                 charter: federation.charter, nodeID: nodes[i].id, config: config,
                 stored: stored, now: nodes[i].time, random: random.fork(UInt64(i) << 32 | nodes[i].restarts),

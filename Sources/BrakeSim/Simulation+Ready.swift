@@ -172,9 +172,14 @@ extension Simulation {
             fail(.persistence, "\(id) was handed index \(entry.index) to apply after applying \(nodes[i].store.appliedIndex)")
             return
         }
+        let firstTime = entry.index > UInt64(history.applied.count)
         if let (kind, problem) = history.recordApplied(entry, node: id) {
             fail(kind, problem)
             return
+        }
+        if firstTime {
+            observeFirstApplied(i, applied)
+            if violation != nil { return }
         }
         if checksEnabled, entry.index == audit.lastIndex + 1 {
             let before = audit.effectiveTime

@@ -78,6 +78,8 @@ public struct Simulation {
     var compactions = 0
     /// The root of every checkpoint some node found final, by size, and the first node that did.
     var finalCheckpoints: [UInt64: (root: MerkleHash, node: NodeID)] = [:]
+    /// Which charter judges each checkpoint size, as the verifier would build it (`CheckpointObserver`).
+    var checkpointObserver = CheckpointObserver()
     /// Nodes a scenario made present a forked history (`presentForkedHistory`).
     var forkedCheckpoints: Set<NodeID> = []
     var snapshotsInstalled = 0

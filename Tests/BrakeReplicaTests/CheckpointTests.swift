@@ -11,8 +11,11 @@ import Testing
 /// evidence once.
 @Suite("Checkpoints")
 struct CheckpointTests {
-    /// A cluster whose nodes hold their checkpoint keys; the nodes in `forked` present a forked history.
-    static func cluster(nodes: Int, forked: Set<NodeID> = [], configure: (inout ReplicaConfig) -> Void = { _ in }) throws -> ReplicaCluster {
+    /// A cluster whose nodes hold their checkpoint keys (none with `keys` false: then no node proposes
+    /// or cosigns, and a test hands them the notes it means); the nodes in `forked` present a forked history.
+    static func cluster(
+        nodes: Int, forked: Set<NodeID> = [], keys: Bool = true, configure: (inout ReplicaConfig) -> Void = { _ in }
+    ) throws -> ReplicaCluster {
         var cluster = try ReplicaCluster(nodes: nodes, configure: configure)
         for (i, id) in cluster.ids.enumerated() {
             var config = ReplicaConfig()
@@ -21,9 +24,20 @@ struct CheckpointTests {
             cluster.replicas[id] = try BrakeReplica(
                 charter: cluster.federation.charter, nodeID: id, config: config,
                 stored: .init(hardState: HardState(), snapshot: nil, entries: [], registry: Registry(charter: cluster.federation.charter)),
-                now: cluster.time, random: SplitMix64(seed: UInt64(i + 1)), checkpointKey: cluster.federation.checkpointKey(of: id))
+                now: cluster.time, random: SplitMix64(seed: UInt64(i + 1)), checkpointKey: keys ? cluster.federation.checkpointKey(of: id) : nil)
         }
         return cluster
+    }
+
+    /// A keyless cluster whose nodes all applied `count` declarations (leaves); the root every node
+    /// has at that size.
+    static func applied(_ count: Int, nodes: Int) throws -> (ReplicaCluster, MerkleHash) {
+        var cluster = try Self.cluster(nodes: nodes, keys: false)
+        _ = try Self.commit(count, in: &cluster)
+        let applied = cluster.run(upTo: 200) { c in c.ids.allSatisfy { c.replicas[$0]?.checkpointState.treeSize == UInt64(count) } }
+        #expect(applied, "tree sizes: \(cluster.ids.map { cluster.replicas[$0]?.checkpointState.treeSize ?? 0 })")
+        let root = try #require(cluster.replicas[cluster.ids[0]]?.checkpointState.ownRoot(atSize: UInt64(count)))
+        return (cluster, root)
     }
 
     /// Elects a leader and commits `count` trigger motions; returns the leader.
@@ -95,13 +109,14 @@ struct CheckpointTests {
         (nodes: 5, signers: 2, final: false), (nodes: 5, signers: 3, final: true), (nodes: 5, signers: 5, final: true),
     ])
     func finalityAtMajority(nodes: Int, signers: Int, final: Bool) throws {
-        var cluster = try Self.cluster(nodes: nodes)
+        // No node holds a key, so only the notes the test sends are cosigned; every node applied 7
+        // leaves, so the receiver can judge size 7 (by the genesis charter: no amendment).
+        var (cluster, root) = try Self.applied(7, nodes: nodes)
         let receiver = cluster.ids[0]
         let others = Array(cluster.ids.dropFirst())
-        // Cosignatures arrive one note at a time, from nodes other than the receiver (whose tree is
-        // empty, so it has no root of its own to compare them with).
+        // Cosignatures arrive one note at a time, from nodes other than the receiver.
         for signer in others.prefix(signers) {
-            let note = try Self.note(cluster.federation, size: 7, root: Self.otherRoot, signers: [signer])
+            let note = try Self.note(cluster.federation, size: 7, root: root, signers: [signer])
             Self.send(.checkpointCosignatures(note: note.text), from: signer, to: receiver, in: &cluster)
         }
         let found = cluster.replicas[receiver]?.checkpointState.final
@@ -111,9 +126,9 @@ struct CheckpointTests {
 
     @Test("a cosignature that does not verify, of another log, or of a stranger is not counted")
     func badCosignaturesRefused() throws {
-        var cluster = try Self.cluster(nodes: 3)
+        var (cluster, root) = try Self.applied(4, nodes: 3)
         let receiver = cluster.ids[0]
-        let good = try Self.note(cluster.federation, size: 4, root: Self.otherRoot, signers: [cluster.ids[1]])
+        let good = try Self.note(cluster.federation, size: 4, root: root, signers: [cluster.ids[1]])
         // One flipped byte in the signature.
         var broken = good.text
         let line = try #require(good.cosignatures.first?.line)
@@ -123,20 +138,52 @@ struct CheckpointTests {
         signature = Cosignature(keyName: signature.keyName, keyID: signature.keyID, timestamp: signature.timestamp, signature: bytes)
         broken = broken.replacingOccurrences(of: line, with: signature.line)
         // Another origin, signed with the right key.
-        let foreign = SignedCheckpoint(checkpoint: try Checkpoint(origin: "other-log", size: 4, root: Self.otherRoot))
+        let foreign = SignedCheckpoint(checkpoint: try Checkpoint(origin: "other-log", size: 4, root: root))
             .adding(Cosignature.sign(
-                try Checkpoint(origin: "other-log", size: 4, root: Self.otherRoot), keyName: "other-log/\(cluster.ids[2])",
+                try Checkpoint(origin: "other-log", size: 4, root: root), keyName: "other-log/\(cluster.ids[2])",
                 key: try #require(cluster.federation.checkpointKey(of: cluster.ids[2])), timestamp: 1))
         for (sender, text) in [(cluster.ids[1], broken), (cluster.ids[2], foreign.text), (cluster.ids[2], "not a note\n")] {
             Self.send(.checkpointCosignatures(note: text), from: sender, to: receiver, in: &cluster)
         }
         #expect(cluster.replicas[receiver]?.checkpointState.final == nil)
         // The genuine one and one more make a majority of 3.
-        let second = try Self.note(cluster.federation, size: 4, root: Self.otherRoot, signers: [cluster.ids[2]])
+        let second = try Self.note(cluster.federation, size: 4, root: root, signers: [cluster.ids[2]])
         for (sender, note) in [(cluster.ids[1], good), (cluster.ids[2], second)] {
             Self.send(.checkpointCosignatures(note: note.text), from: sender, to: receiver, in: &cluster)
         }
         #expect(cluster.replicas[receiver]?.checkpointState.final?.cosignatures.count == 2)
+        #expect(cluster.checkpointWrites[receiver]?.flatMap(\.evidence).isEmpty != false, "the receiver's own root is the notes' root")
+    }
+
+    @Test("a node behind keeps cosignatures of a size it has not applied, and finds them final once it applies that far")
+    func behindWaitsThenFinal() throws {
+        var cluster = try Self.cluster(nodes: 3, keys: false)
+        let receiver = cluster.ids[0]
+        cluster.isolated.insert(receiver)
+        let elected = cluster.run(upTo: 100) { $0.leader != nil }
+        #expect(elected, "the two others elect a leader")
+        let leader = try #require(cluster.leader)
+        for n in 0..<3 {
+            _ = cluster.submit(try cluster.trigger("training/run-\(n)", signers: ["lab-a", "lab-b"], nonce: nonce(n + 1)), on: leader)
+            cluster.run(steps: 2)
+        }
+        let ahead = cluster.run(upTo: 100) { $0.replicas[leader]?.checkpointState.treeSize == 3 }
+        #expect(ahead, "the leader applied 3 leaves")
+        let root = try #require(cluster.replicas[leader]?.checkpointState.ownRoot(atSize: 3))
+        let others = cluster.ids.filter { $0 != receiver }
+        for signer in others {
+            Self.send(.checkpointCosignatures(note: try Self.note(cluster.federation, size: 3, root: root, signers: [signer]).text),
+                      from: signer, to: receiver, in: &cluster)
+        }
+        // It cannot tell which charter judges size 3 (an amendment may come before leaf 3): not yet.
+        #expect(cluster.replicas[receiver]?.checkpointState.treeSize == 0)
+        #expect(cluster.replicas[receiver]?.checkpointState.final == nil)
+        cluster.isolated.remove(receiver)
+        let caughtUp = cluster.run(upTo: 200) { $0.replicas[receiver]?.checkpointState.treeSize == 3 }
+        #expect(caughtUp, "the receiver applied the 3 leaves")
+        let final = cluster.replicas[receiver]?.checkpointState.final
+        #expect(final?.checkpoint.size == 3 && final?.checkpoint.root == root && final?.cosignatures.count == 2,
+                "final after catching up: \(final.map { "\($0.checkpoint) with \($0.cosignatures.count)" } ?? "none")")
     }
 
     @Test("a node refuses to cosign a root its tree does not have: it signs its own, and keeps the split view")
@@ -162,7 +209,8 @@ struct CheckpointTests {
 
     @Test("evidence is kept once: the same conflict seen again, from more cosigners, adds no record")
     func evidenceKeptOnce() throws {
-        var cluster = try Self.cluster(nodes: 5)
+        // Keyless nodes that applied 9 leaves: the receiver judges size 9, and has no cosignature of its own to add.
+        var (cluster, _) = try Self.applied(9, nodes: 5)
         let receiver = cluster.ids[0]
         let a = try Self.note(cluster.federation, size: 9, root: Self.otherRoot, signers: [cluster.ids[1]])
         let other = MerkleHash(bytes: Array(repeating: 0xCD, count: 32))!

@@ -60,6 +60,18 @@ import Testing
         }
     }
 
+    /// Seeds whose liveness failed while a lagging node's snapshot transfer could not finish
+    /// (Specs/consensus.md, "Snapshot transfer"): 207, a follower's assembly thrown away at every
+    /// election; 237, Raft's retry replacing a transfer two-thirds done by one of a newer snapshot;
+    /// 61, a new learner and a voter behind the leader's snapshot that did not catch up within the
+    /// bound (127 and 193 failed the same way).
+    @Test("seeds where a lagging node once never caught up by snapshot converge", arguments: [UInt64(61), 207, 237])
+    func snapshotCatchUpSeeds(seed: UInt64) {
+        var simulation = Simulation.membershipSweep(seed: seed)
+        let report = simulation.run()
+        #expect(report.passed && report.convergedAtStep != nil, "\(report)")
+    }
+
     @Test("a node joins, then the leader is removed: voters follow, and the removed node no longer leads")
     func joinThenRemoveLeader() throws {
         var simulation = Simulation(seed: 7, nodes: 4, steps: 2_000, faults: .none, membership: true)

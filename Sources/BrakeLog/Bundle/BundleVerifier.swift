@@ -30,6 +30,9 @@ public struct BundleVerifier: Sendable {
 
     private var frontier = MerkleFrontier()
     var registry: Registry
+    /// Which charter judges a checkpoint of each size, as the replay reached it: the same value the
+    /// nodes build, so the verifier judges the checkpoint exactly as they did.
+    public private(set) var checkpointCharters: CheckpointCharters
     private var lastIndex: UInt64 = 0
     private var signatureCount = 0
     private var rejected: [BundleReport.RejectedEntry] = []
@@ -75,6 +78,7 @@ public struct BundleVerifier: Sendable {
         self.header = header
         self.signedCheckpoint = signed
         self.registry = Registry(charter: charter)
+        self.checkpointCharters = CheckpointCharters(genesis: charter)
     }
 
     /// The cosignatures of the charter's nodes that verify, or the first that names a node of the
@@ -166,6 +170,7 @@ public struct BundleVerifier: Sendable {
         }
         _ = frontier.append(leafHash: prepared.leafHash)
         let result = registry.apply(index: index, data: prepared.record, memo: memo)
+        if result.charterChanged { checkpointCharters.follow(registry.charter, fromSize: frontier.size) }
         if case .rejected(let error) = result.outcome {
             try checkRejectedChange(entry.leaf.envelope, error: error, at: location)
             rejected.append(BundleReport.RejectedEntry(index: index, code: error.code.rawValue, message: error.message))
@@ -175,8 +180,8 @@ public struct BundleVerifier: Sendable {
     }
 
     /// Checks that the entries are exactly the checkpoint's tree, replays through the applied index
-    /// the header names, checks the checkpoint's cosignatures under the charter in force there, and
-    /// reports.
+    /// the header names, checks the checkpoint's cosignatures under the charter that judges its size
+    /// (`CheckpointCharters`: the one in force after its last leaf), and reports.
     public mutating func finish() throws(BundleFailure) -> BundleReport {
         guard frontier.size == checkpoint.size else {
             throw BundleFailure("tree", code: "size_mismatch", "the bundle holds \(frontier.size) leaves; the checkpoint is for \(checkpoint.size)")
@@ -192,13 +197,14 @@ public struct BundleVerifier: Sendable {
         if header.checkpoint.appliedIndex > lastIndex {
             _ = registry.apply(index: header.checkpoint.appliedIndex, data: [])
         }
+        let judge = checkpointCharters.charter(judging: checkpoint.size)
         do throws(BundleFailure) {
-            verifiedCosignatures = try Self.verifyCosignatures(signedCheckpoint, charter: registry.charter)
+            verifiedCosignatures = try Self.verifyCosignatures(signedCheckpoint, charter: judge)
         } catch where error.code == "not_final" {
             throw unpassedNodeChange(error) ?? error
         }
         return BundleReport(
-            checkpoint: checkpoint, cosignatures: verifiedCosignatures, quorum: SignedCheckpoint.quorum(of: registry.charter),
+            checkpoint: checkpoint, cosignatures: verifiedCosignatures, quorum: SignedCheckpoint.quorum(of: judge),
             signatures: signatureCount, rejected: rejected, registry: registry)
     }
 }

@@ -153,13 +153,14 @@ export function describeChanges(before, after) {
 }
 
 /**
- * Verifies the chain (GET /v1/charter/history). Returns {ok, why, latest, steps: [{id, index, cause,
- * causeKind, ok, why, changes}]} (changes computed here, for the steps that verified); `latest` is the last charter that verified (parsed payload), for the
- * checkpoint's cosigners.
+ * Verifies the chain (GET /v1/charter/history). Returns {ok, why, latest, verified, steps: [{id, index, cause,
+ * causeKind, ok, why, changes}]} (changes computed here, for the steps that verified); `latest` is the last charter that verified (parsed payload);
+ * `verified` lists [{index, charter}] for each charter that verified, in order, so that a checkpoint is judged by the one in force after its last leaf.
  */
 export async function verifyCharterChain(history, genesisEnvelope) {
   const steps = [];
   let before = null, beforeID = null, failed = null;
+  const verified = [];
   for (const item of history.charters ?? []) {
     let step = { id: item.id, index: item.since, cause: item.cause ?? null, causeKind: item.causeKind ?? null, changes: [] };
     try {
@@ -183,7 +184,7 @@ export async function verifyCharterChain(history, genesisEnvelope) {
       }
       if (why === null && !isGenesis) step.changes = describeChanges(before, charter);
       step = { ...step, ok: why === null, why: why ?? (isGenesis ? "genesis: signed by every key it lists" : `checked under charter ${beforeID.slice(0, 12)}…`) };
-      if (why === null && !failed) { before = charter; beforeID = item.id; }
+      if (why === null && !failed) { before = charter; beforeID = item.id; verified.push({ index: item.since, charter }); }
     } catch (error) {
       step = { ...step, ok: false, why: `malformed: ${error.message}` };
     }
@@ -191,7 +192,7 @@ export async function verifyCharterChain(history, genesisEnvelope) {
     steps.push(step);
   }
   return {
-    ok: !failed && before !== null, steps, latest: before, latestID: beforeID,
+    ok: !failed && before !== null, steps, latest: before, latestID: beforeID, verified,
     why: failed ? `entry ${failed.index}: ${failed.why}` : `${steps.length} charter(s) from genesis, each change checked under the one before it`,
   };
 }

@@ -167,10 +167,12 @@ async function refresh() {
     getJSON("/v1/compliance"), getJSON("/v1/checkpoint"), getOptional("/v1/evidence"),
   ]);
   // The checkpoint's cosigners are the nodes of the charter the chain from genesis reaches, never
-  // merely the ones the node says are current.
+  // merely the ones the node says are current: the charter in force after the checkpoint's last
+  // leaf (entry appliedIndex), which judges it, as brakectl verify judges it (Specs/log.md 7.4).
   const chain = history ? await verifyCharterChain(history, charter.envelope) : null;
   renderCharter(charter, chain);
-  const checkpointVerdict = await verifyCheckpoint(checkpoint, chain?.latest ?? charter);
+  const judging = checkpoint.appliedIndex ? chain?.verified.filter((c) => c.index <= checkpoint.appliedIndex).pop()?.charter : null;
+  const checkpointVerdict = await verifyCheckpoint(checkpoint, judging ?? chain?.latest ?? charter);
   renderCheckpoint(checkpoint, checkpointVerdict);
   const motionByID = new Map(motions.motions.map((m) => [m.id, m]));
   const shown = await Promise.all(pauses.pauses.map(async (p) =>
