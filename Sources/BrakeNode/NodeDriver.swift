@@ -226,9 +226,8 @@ public actor NodeDriver {
                 try store.persistAndApply(hardState: ready.hardState, entries: ready.entries, applied: [], pool: pool)
                 poolWritten = true
             } else if ready.needsPersist {
-                // An installed snapshot is stored as metadata: the registry rows it brings are its state.
                 try store.persist(
-                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install.map { Snapshot(metadata: $0.snapshot.metadata, data: []) },
+                    hardState: ready.hardState, entries: ready.entries, snapshot: ready.install?.snapshot,
                     registry: ready.install.map { (rows: $0.rows, appliedIndex: $0.appliedIndex) })
             }
             if let install = ready.install {

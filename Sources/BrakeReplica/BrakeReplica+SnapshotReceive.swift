@@ -142,7 +142,7 @@ extension BrakeReplica {
         snapshotsInstalled += 1
         checkpointTreeLost()
         pending.install = SnapshotInstall(
-            snapshot: snapshot, rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
+            snapshot: Snapshot(metadata: snapshot.metadata, data: []), rows: restored.rows.map { (key: $0.key.bytes, value: $0.value) },
             appliedIndex: restored.appliedIndex)
         // Proposals this node made at indexes the snapshot covers: their fate is inside it.
         for index in submitWaiters.keys.sorted() where index <= snapshot.metadata.index {

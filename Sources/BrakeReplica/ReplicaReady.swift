@@ -64,7 +64,7 @@ public struct ReplicaReady: Sendable {
 
 /// A snapshot received from the leader with the registry state it holds.
 public struct SnapshotInstall: Sendable {
-    /// The snapshot (its data is the registry's snapshot encoding).
+    /// The snapshot, metadata only (empty data): the rows below are its state, stored as such.
     public var snapshot: Snapshot
     /// The registry rows to store in place of the current ones.
     public var rows: [(key: [UInt8], value: [UInt8])]

@@ -67,8 +67,7 @@ struct SimulatedStore {
         checkpoints.persist(ready.checkpoints)
         if let install = ready.install {
             checkpoints.installed(through: install.appliedIndex, applied: appliedIndex)
-            // Metadata only, as BrakeStore keeps it: the rows below are the snapshot's state.
-            snapshot = Snapshot(metadata: install.snapshot.metadata, data: [])
+            snapshot = install.snapshot  // metadata only: the rows below are its state
             snapshotChain = chain
             entries = []
             chains = []
