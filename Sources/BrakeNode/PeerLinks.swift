@@ -91,15 +91,16 @@ struct PeerEventPump: Service {
                     // they apply. Only an append that commits what it carries waits for them; any
                     // other goes to the driver at once (its acknowledgement need not wait for
                     // Ed25519) and its memos follow.
-                    if !SignatureWorkers.carriesDeclarations(message) {
+                    guard let append = SignatureWorkers.declarationAppend(message) else {
                         await driver.receive(message, from: message.from)
-                    } else if SignatureWorkers.commitsWhatItCarries(message) {
-                        let memos = await verifier.memos(for: message)
-                        await driver.receive(message, from: message.from, memos: memos)
+                        continue
+                    }
+                    if append.commitsWhatItCarries {
+                        await driver.receive(message, from: message.from, memos: await verifier.memos(for: append))
                     } else {
                         await driver.receive(message, from: message.from)
                         Task { [verifier, driver] in
-                            let memos = await verifier.memos(for: message)
+                            let memos = await verifier.memos(for: append)
                             if !memos.isEmpty { await driver.noteVerified(memos) }
                         }
                     }

@@ -33,29 +33,28 @@ final class SignatureWorkers: Sendable {
         self.init(charterInForce: { charter }, width: width)
     }
 
-    /// Whether `message` is a leader's append that carries declarations, whose signatures
-    /// `memos(for:)` verifies.
-    static func carriesDeclarations(_ message: PeerMessage) -> Bool {
-        guard case .raft(let raft) = message.body, case .append(_, _, let entries, _) = raft.kind else { return false }
-        return entries.contains(where: { !$0.isNoop })
+    /// A leader's append that carries declarations, whose signatures `memos(for:)` verifies.
+    struct DeclarationAppend {
+        var entries: [Entry]
+        /// Whether it commits some of the entries it carries (a follower catching up), which the
+        /// driver then applies at once: their memos must come with the message. Any other append's
+        /// entries apply a round trip later at the earliest, so the driver can take it first (and
+        /// acknowledge it sooner) and its memos can follow (`NodeDriver.noteVerified`).
+        var commitsWhatItCarries: Bool
     }
 
-    /// Whether the append `message` commits some of the entries it carries (a follower catching
-    /// up), which the driver then applies at once: their memos must come with the message. Any
-    /// other append's entries apply a round trip later at the earliest, so the driver can take it
-    /// first (and acknowledge it sooner) and its memos can follow (`NodeDriver.noteVerified`).
-    static func commitsWhatItCarries(_ message: PeerMessage) -> Bool {
+    /// `message` as an append carrying declarations, or nil for any other message.
+    static func declarationAppend(_ message: PeerMessage) -> DeclarationAppend? {
         guard case .raft(let raft) = message.body, case .append(_, _, let entries, let commit) = raft.kind,
-              let first = entries.first else { return false }
-        return first.index <= commit
+              let first = entries.first, entries.contains(where: { !$0.isNoop }) else { return nil }
+        return DeclarationAppend(entries: entries, commitsWhatItCarries: first.index <= commit)
     }
 
-    /// The signatures of the declarations that `message` carries (a leader's append), verified in
-    /// parallel and keyed by log index; empty for any other message. An entry whose signatures do
-    /// not verify gets no memo: its apply verifies and refuses it, as it must on every node.
-    func memos(for message: PeerMessage) async -> [UInt64: SignatureMemo] {
-        guard Self.carriesDeclarations(message), case .raft(let raft) = message.body,
-              case .append(_, _, let entries, _) = raft.kind else { return [:] }
+    /// The signatures of the declarations of `append`, verified in parallel and keyed by log
+    /// index. An entry whose signatures do not verify gets no memo: its apply verifies and refuses
+    /// it, as it must on every node.
+    func memos(for append: DeclarationAppend) async -> [UInt64: SignatureMemo] {
+        let entries = append.entries
         let charter = charterInForce()
         return await onWorker {
             let found = Mutex<[UInt64: SignatureMemo]>([:])
