@@ -210,7 +210,7 @@ public actor NodeDriver {
                 history: applied.entry, leaf: applied.leaf)
         }
         let pool = ready.pool.map { (id: $0.id, envelope: $0.envelope) }
-        let commitOnly = ready.install == nil && store.changesOnlyCommit(hardState: ready.hardState, entries: ready.entries)
+        let commitOnly = store.changesOnlyCommit(hardState: ready.hardState, entries: ready.entries)
         if ready.needsPersist, ready.install == nil, ready.messages.isEmpty || (commitOnly && ready.checkpoints.isEmpty) {
             // Nothing that leaves the node depends on this write (a single node sends nothing; a
             // batch that moves only the commit index has nothing to make durable first): the
